@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Lints an OpenAPI document with Redocly CLI and checks the docs pages'
+# pinned asset hashes.
+#
+#   .ci/openapi-lint.sh [openapi.json]
+#
+# Without an argument it lints the example document that package
+# internal/openapi builds in TestExampleDocument. Fails on any lint error
+# (warnings are printed, not fatal).
+#
+# Ruleset: Redocly's "recommended", except three rules that do not fit what
+# Brisk generates (see docs/openapi.md):
+#   security-defined  off  Brisk declares no security schemes (yet); every
+#                          operation would be flagged.
+#   no-empty-servers  off  an absent "servers" means "/" (OpenAPI 3.1 §4.8.1),
+#                          which is what an app serving its own document wants.
+#   operation-summary warn anonymous handlers have no summary, as in FastAPI.
+#
+# Then it downloads the pinned swagger-ui-dist and redoc packages from the npm
+# registry and checks the sha384 subresource-integrity hashes in
+# internal/openapi/docs.go against the files the docs pages load.
+#
+# Needs Go, node and npm. npm's cache goes to $BRISK_NPM_CACHE (default
+# $HOME/.cache/brisk-npm), never into the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REDOCLY_CLI_VERSION=2.77.0
+
+export npm_config_cache="${BRISK_NPM_CACHE:-$HOME/.cache/brisk-npm}"
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+mkdir -p "$npm_config_cache"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+doc="${1:-}"
+if [ -z "$doc" ]; then
+  doc="$tmp/openapi.json"
+  BRISK_OPENAPI_OUT="$doc" go test -count=1 -run '^TestExampleDocument$' ./internal/openapi/ >/dev/null
+fi
+doc=$(cd "$(dirname "$doc")" && pwd)/$(basename "$doc")
+
+cat >"$tmp/redocly.yaml" <<'EOF'
+extends:
+  - recommended
+rules:
+  security-defined: off
+  no-empty-servers: off
+  operation-summary: warn
+EOF
+
+echo "redocly lint $doc (@redocly/cli@$REDOCLY_CLI_VERSION)"
+(cd "$tmp" && npx --yes "@redocly/cli@$REDOCLY_CLI_VERSION" lint --config "$tmp/redocly.yaml" --format=stylish "$doc")
+
+# --- subresource integrity of the docs pages' pinned assets -----------------
+version() { sed -n "s/^[[:space:]]*$1[[:space:]]*= \"\([^\"]*\)\".*/\1/p" internal/openapi/docs.go; }
+sri() { sed -n "s/^[[:space:]]*$1[[:space:]]*= \"\(sha384-[^\"]*\)\".*/\1/p" internal/openapi/docs.go; }
+swagger=$(version SwaggerUIVersion)
+redoc=$(version RedocVersion)
+[ -n "$swagger" ] && [ -n "$redoc" ] || { echo "cannot read the pinned versions from docs.go"; exit 1; }
+
+(cd "$tmp" && npm pack --silent "swagger-ui-dist@$swagger" "redoc@$redoc" >/dev/null)
+mkdir -p "$tmp/swagger" "$tmp/redoc"
+tar xzf "$tmp/swagger-ui-dist-$swagger.tgz" -C "$tmp/swagger"
+tar xzf "$tmp/redoc-$redoc.tgz" -C "$tmp/redoc"
+
+fail=0
+check() { # name file
+  local want got
+  want=$(sri "$1")
+  got="sha384-$(openssl dgst -sha384 -binary "$2" | openssl base64 -A)"
+  if [ "$want" = "$got" ]; then
+    echo "ok   $1 $(basename "$2")"
+  else
+    echo "FAIL $1 $(basename "$2"): docs.go has $want, the package has $got"
+    fail=1
+  fi
+}
+check swaggerUIBundleSRI "$tmp/swagger/package/swagger-ui-bundle.js"
+check swaggerUICSSSRI "$tmp/swagger/package/swagger-ui.css"
+check redocStandaloneSRI "$tmp/redoc/package/bundles/redoc.standalone.js"
+exit $fail

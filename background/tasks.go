@@ -1,0 +1,280 @@
+package background
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"sync"
+)
+
+// inlineTasks is how many tasks a Tasks holds without allocating: nearly
+// every request adds one or two, so the common case costs nothing beyond the
+// Tasks itself, which the App allocates only for requests that ask for it.
+const inlineTasks = 4
+
+// Tasks is the list of work one request asks to run after its response.
+//
+// The App creates one per request, lazily, and gives the same *Tasks to every
+// provider and to the handler, so the tasks run in the order they were added
+// (dependencies first, as they ran). Its zero value is an empty list ready to
+// use, and it is safe for concurrent use, so a handler may hand it to
+// goroutines it waits for. A Tasks must not be copied after first use.
+//
+// Once the list has been given to [Runner.Run] (when the response is done),
+// it is closed: a task added later is not run, and is logged at Error level
+// so that the mistake does not go unnoticed.
+type Tasks struct {
+	mu     sync.Mutex
+	n      int // tasks held: the first inlineTasks in inline, the rest in more
+	inline [inlineTasks]task
+	more   []task
+
+	// Set by Runner.Run, which closes the list; kept for the log record of a
+	// task added too late.
+	runner       *Runner
+	method, path string
+}
+
+// task is one unit of work: either the typed form (fn) or a reflective call
+// (call[0] is the function, call[1:] its arguments, checked by AddTask).
+// Keeping the function in the same slice as the arguments keeps a task at
+// four words, so the inline array stays small.
+type task struct {
+	fn   func(context.Context) error
+	call []reflect.Value
+}
+
+// Add schedules fn to run after the response, with a context that is not
+// cancelled when the client goes away but is when the runner's Shutdown
+// deadline passes. A non-nil error from fn is logged at Error level with fn's
+// name; it does not stop the tasks after it.
+//
+// Add is the typed form: no reflection, and no allocation for the first few
+// tasks of a request. A nil fn panics here, at the call that made the
+// mistake, rather than later in the background where the cause is lost.
+func (t *Tasks) Add(fn func(ctx context.Context) error) {
+	if fn == nil {
+		panic("background: Add: fn is nil")
+	}
+	t.add(task{fn: fn})
+}
+
+// AddTask schedules fn(args...) to run after the response, as FastAPI's
+// add_task does. fn may be any function; if its last result is of type
+// error, a non-nil one is logged at Error level with fn's name, and every
+// other result is ignored.
+//
+// The arguments are checked now, against fn's parameters, and a mismatch
+// panics with a message naming fn and the argument: it is a programming
+// error, like a bad route, and is best found at the call that made it rather
+// than in the background after the response. The rules are those of Go's
+// assignment, not of a Go call with constants: an argument must be assignable
+// to its parameter (no conversion is done, so 1 does not fit an int64
+// parameter: pass int64(1)), nil fits only pointer, interface, map, slice,
+// func and chan parameters, and a variadic fn takes its variadic arguments one
+// by one (a slice is not spread).
+//
+// The arguments are passed exactly as given: AddTask injects nothing, not even
+// a context.Context. A task that needs a context should use [Tasks.Add], whose
+// context survives the client going away; a request's context, passed here as
+// an argument, is cancelled as soon as the response is sent.
+func (t *Tasks) AddTask(fn any, args ...any) {
+	t.add(task{call: checkCall(fn, args)})
+}
+
+// Len reports how many tasks the list holds: added and not discarded.
+func (t *Tasks) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
+}
+
+// Discard drops every task added so far; tasks added afterwards are kept.
+// The App calls it when the response is an error (a 422, an HTTPError), as
+// FastAPI does: the work was asked for by a request that did not succeed.
+// Discard has no effect once the list has been given to the runner.
+func (t *Tasks) Discard() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.runner != nil {
+		return
+	}
+	// Clear rather than reslice alone, so that dropped closures and
+	// arguments can be collected while the request goes on.
+	clear(t.inline[:])
+	clear(t.more)
+	t.more = t.more[:0]
+	t.n = 0
+}
+
+// add appends tk, or logs it as dropped when the list has already been
+// scheduled.
+func (t *Tasks) add(tk task) {
+	t.mu.Lock()
+	if r := t.runner; r != nil {
+		method, path := t.method, t.path
+		t.mu.Unlock()
+		r.logger().LogAttrs(context.Background(), slog.LevelError,
+			"background: task added after its request's tasks were scheduled; it will not run",
+			slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path))
+		return
+	}
+	if t.n < inlineTasks {
+		t.inline[t.n] = tk
+	} else {
+		if t.more == nil {
+			t.more = make([]task, 0, 2*inlineTasks)
+		}
+		t.more = append(t.more, tk)
+	}
+	t.n++
+	t.mu.Unlock()
+}
+
+// at returns the i-th task. It is read by the runner's worker without the
+// lock: the list is closed by seal before the worker gets it, and a closed
+// list is never written again.
+func (t *Tasks) at(i int) *task {
+	if i < inlineTasks {
+		return &t.inline[i]
+	}
+	return &t.more[i-inlineTasks]
+}
+
+// seal closes the list for r and reports how many tasks it holds. Running a
+// list twice would run its tasks twice, so a second seal panics.
+func (t *Tasks) seal(r *Runner, method, path string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.runner != nil {
+		panic("background: Runner.Run called twice with the same Tasks")
+	}
+	t.runner, t.method, t.path = r, method, path
+	return t.n
+}
+
+// run calls the task and returns the error it reports, if any.
+func (tk *task) run(ctx context.Context) error {
+	if tk.fn != nil {
+		return tk.fn(ctx)
+	}
+	out := tk.call[0].Call(tk.call[1:])
+	if n := len(out); n > 0 && tk.call[0].Type().Out(n-1) == reflect.TypeFor[error]() {
+		if err, _ := out[n-1].Interface().(error); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// name is the task's function name, for log records.
+func (tk *task) name() string {
+	if tk.fn != nil {
+		return funcName(reflect.ValueOf(tk.fn))
+	}
+	return funcName(tk.call[0])
+}
+
+// funcName names a function as the runtime does ("pkg.Func",
+// "pkg.(*T).Method-fm", "pkg.outer.func1"), falling back to its type.
+func funcName(v reflect.Value) string {
+	if v.Kind() == reflect.Func && !v.IsNil() {
+		if f := runtime.FuncForPC(v.Pointer()); f != nil {
+			return f.Name()
+		}
+	}
+	if !v.IsValid() {
+		return "<nil>"
+	}
+	return v.Type().String()
+}
+
+// checkCall checks fn and args as AddTask documents and returns the values to
+// call fn with: fn itself, then the arguments, nil ones turned into the zero
+// value of their parameter. Converting now rather than keeping args means the
+// caller's slice is not retained (a caller passing args... may reuse it) and
+// the call in the background does no checking.
+func checkCall(fn any, args []any) []reflect.Value {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		panic(fmt.Sprintf("background: AddTask: fn must be a func, got %T", fn))
+	}
+	ft := v.Type()
+	if v.IsNil() {
+		panic(fmt.Sprintf("background: AddTask: fn is a nil %s", ft))
+	}
+	in := ft.NumIn()
+	fixed := in
+	if ft.IsVariadic() {
+		fixed--
+	}
+	if len(args) < fixed || (!ft.IsVariadic() && len(args) > fixed) {
+		want := fmt.Sprint(fixed)
+		if ft.IsVariadic() {
+			want = "at least " + want
+		}
+		panic(fmt.Sprintf("background: AddTask(%s): got %d argument%s, want %s for %s",
+			funcName(v), len(args), plural(len(args)), want, ft))
+	}
+	call := make([]reflect.Value, 1+len(args))
+	call[0] = v
+	for i, a := range args {
+		var pt reflect.Type
+		if i < fixed {
+			pt = ft.In(i)
+		} else {
+			pt = ft.In(in - 1).Elem()
+		}
+		if a == nil {
+			if !nilable(pt.Kind()) {
+				panic(fmt.Sprintf("background: AddTask(%s): args[%d] is nil, want %s "+
+					"(only pointer, interface, map, slice, func and chan parameters accept nil)",
+					funcName(v), i, pt))
+			}
+			call[1+i] = reflect.Zero(pt)
+			continue
+		}
+		av := reflect.ValueOf(a)
+		if !av.Type().AssignableTo(pt) {
+			panic(fmt.Sprintf("background: AddTask(%s): args[%d] has type %s, want %s%s",
+				funcName(v), i, av.Type(), pt, conversionHint(av.Type(), pt)))
+		}
+		call[1+i] = av
+	}
+	return call
+}
+
+// nilable reports whether nil is a value of a type of kind k.
+func nilable(k reflect.Kind) bool {
+	switch k {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return true
+	}
+	return false
+}
+
+// conversionHint explains the most common mismatch: an untyped constant that
+// Go typed as int or float64 where fn wants another numeric type, or a plain
+// string where fn wants a named string type. The fix is not obvious from
+// "has type int, want int64" alone. Conversions between kinds (int to
+// string) are not suggested: they compile but rarely mean what was wanted.
+func conversionHint(got, want reflect.Type) string {
+	if got.ConvertibleTo(want) && (got.Kind() == want.Kind() || numeric(got.Kind()) && numeric(want.Kind())) {
+		return fmt.Sprintf(" (AddTask does no conversion: pass %s(x))", want)
+	}
+	return ""
+}
+
+// numeric reports whether k is an integer or floating-point kind.
+func numeric(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Float64
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

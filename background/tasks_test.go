@@ -1,0 +1,287 @@
+package background_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/briskgo/brisk/background"
+)
+
+// drain runs t on a fresh runner and waits until every task and after func
+// has returned.
+func drain(t *testing.T, tasks *background.Tasks, after func()) {
+	t.Helper()
+	r := background.NewRunner(background.RunnerConfig{})
+	r.Run(tasks, after, nil, "GET", "/")
+	require.NoError(t, r.Shutdown(context.Background()))
+}
+
+func writeNotification(w io.Writer, email, message string) error {
+	_, err := fmt.Fprintf(w, "notification for %s: %s\n", email, message)
+	return err
+}
+
+func TestZeroValueTasksIsUsable(t *testing.T) {
+	var tr trace
+	var tasks background.Tasks
+	assert.Equal(t, 0, tasks.Len())
+
+	tasks.Add(func(context.Context) error { tr.add("typed"); return nil })
+	tasks.AddTask(tr.add, "reflective")
+	assert.Equal(t, 2, tasks.Len())
+
+	drain(t, &tasks, nil)
+	assert.Equal(t, []string{"typed", "reflective"}, tr.get())
+}
+
+func TestAddTaskPassesArguments(t *testing.T) {
+	var buf bytes.Buffer
+	var tasks background.Tasks
+	tasks.AddTask(writeNotification, &buf, "a@example.com", "some notification")
+	drain(t, &tasks, nil)
+	assert.Equal(t, "notification for a@example.com: some notification\n", buf.String())
+}
+
+func TestAddTaskVariadic(t *testing.T) {
+	var tr trace
+	record := func(prefix string, xs ...int) { tr.add(fmt.Sprint(prefix, xs)) }
+	var tasks background.Tasks
+	tasks.AddTask(record, "none")
+	tasks.AddTask(record, "three", 1, 2, 3)
+	tasks.AddTask(fmt.Sprint, "any", 1, nil) // variadic ...any takes nil
+	drain(t, &tasks, nil)
+	assert.Equal(t, []string{"none[]", "three[1 2 3]"}, tr.get())
+}
+
+func TestAddTaskAssignableArguments(t *testing.T) {
+	type Email string
+	var got []any
+	var tasks background.Tasks
+	tasks.AddTask(func(w io.Writer, v any, err error, e Email, c <-chan int) {
+		got = append(got, w, v, err, e, c)
+	}, &bytes.Buffer{}, 42, io.EOF, Email("x"), make(chan int))
+	drain(t, &tasks, nil)
+	require.Len(t, got, 5)
+	assert.IsType(t, &bytes.Buffer{}, got[0])
+	assert.Equal(t, 42, got[1])
+	assert.Equal(t, io.EOF, got[2])
+	assert.Equal(t, Email("x"), got[3])
+	assert.NotNil(t, got[4])
+}
+
+func TestAddTaskNilArguments(t *testing.T) {
+	var (
+		called bool
+		p      *int
+		i      any
+		m      map[string]int
+		s      []int
+		f      func()
+		c      chan int
+		err    error
+	)
+	var tasks background.Tasks
+	tasks.AddTask(func(a *int, b any, d map[string]int, e []int, g func(), h chan int, k error) {
+		called = true
+		p, i, m, s, f, c, err = a, b, d, e, g, h, k
+	}, nil, nil, nil, nil, nil, nil, nil)
+	drain(t, &tasks, nil)
+	require.True(t, called)
+	assert.Nil(t, p)
+	assert.Nil(t, i)
+	assert.Nil(t, m)
+	assert.Nil(t, s)
+	assert.Nil(t, f)
+	assert.Nil(t, c)
+	assert.NoError(t, err)
+}
+
+// The caller's argument slice is not retained: changing it after AddTask
+// does not change what the task receives.
+func TestAddTaskCopiesArguments(t *testing.T) {
+	var got string
+	args := []any{"before"}
+	var tasks background.Tasks
+	tasks.AddTask(func(s string) { got = s }, args...)
+	args[0] = "after"
+	drain(t, &tasks, nil)
+	assert.Equal(t, "before", got)
+}
+
+func TestAddTaskMismatchPanics(t *testing.T) {
+	type Email string
+	two := func(string, int) {}
+	var nilFunc func()
+	tests := []struct {
+		name string
+		fn   any
+		args []any
+		want []string // substrings of the panic message
+	}{
+		{"not a func", 42, nil, []string{"fn must be a func, got int"}},
+		{"nil func", nilFunc, nil, []string{"fn is a nil func()"}},
+		{"too few", writeNotification, []any{io.Discard, "a"},
+			[]string{"background_test.writeNotification", "got 2 arguments, want 3", "func(io.Writer, string, string) error"}},
+		{"too many", two, []any{"a", 1, 2},
+			[]string{"TestAddTaskMismatchPanics.func1", "got 3 arguments, want 2"}},
+		{"variadic too few", fmt.Fprintf, nil, []string{"fmt.Fprintf", "got 0 arguments, want at least 2"}},
+		{"wrong type", two, []any{"a", "b"},
+			[]string{"TestAddTaskMismatchPanics.func1", "args[1] has type string, want int"}},
+		{"no untyped conversion", func(int64) {}, []any{1},
+			[]string{"args[0] has type int, want int64", "pass int64(x)"}},
+		{"named string", func(io.Writer, Email) {}, []any{io.Discard, "x"},
+			[]string{"args[1] has type string, want background_test.Email", "pass background_test.Email(x)"}},
+		{"variadic element", fmt.Fprintln, []any{"not a writer"},
+			[]string{"fmt.Fprintln", "args[0] has type string, want io.Writer"}},
+		{"variadic element type", func(...int) {}, []any{1, "x"},
+			[]string{"args[1] has type string, want int"}},
+		{"nil for a value", two, []any{nil, 1},
+			[]string{"args[0] is nil, want string", "only pointer, interface, map, slice, func and chan"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tasks background.Tasks
+			msg := panicMessage(func() { tasks.AddTask(tt.fn, tt.args...) })
+			require.NotEmpty(t, msg, "AddTask did not panic")
+			assert.True(t, strings.HasPrefix(msg, "background: AddTask"), msg)
+			for _, w := range tt.want {
+				assert.Contains(t, msg, w)
+			}
+			assert.Equal(t, 0, tasks.Len(), "a rejected task is not kept")
+		})
+	}
+}
+
+func TestAddTaskConversionHintOnlyForSameKind(t *testing.T) {
+	var tasks background.Tasks
+	msg := panicMessage(func() { tasks.AddTask(func(string) {}, 65) })
+	assert.Contains(t, msg, "args[0] has type int, want string")
+	assert.NotContains(t, msg, "pass string(x)", "int to string is a conversion, but not the fix")
+}
+
+func TestAddNilPanics(t *testing.T) {
+	var tasks background.Tasks
+	assert.PanicsWithValue(t, "background: Add: fn is nil", func() { tasks.Add(nil) })
+}
+
+func TestDiscard(t *testing.T) {
+	var tr trace
+	var tasks background.Tasks
+	for i := range 6 { // beyond the inline capacity too
+		tasks.AddTask(tr.add, fmt.Sprint("dropped", i))
+	}
+	tasks.Discard()
+	assert.Equal(t, 0, tasks.Len())
+
+	tasks.AddTask(tr.add, "kept")
+	assert.Equal(t, 1, tasks.Len())
+	drain(t, &tasks, nil)
+	assert.Equal(t, []string{"kept"}, tr.get())
+}
+
+func TestManyTasksKeepOrder(t *testing.T) {
+	var tr trace
+	var tasks background.Tasks
+	var want []string
+	for i := range 25 {
+		ev := fmt.Sprint(i)
+		want = append(want, ev)
+		if i%2 == 0 {
+			tasks.AddTask(tr.add, ev)
+		} else {
+			tasks.Add(func(context.Context) error { tr.add(ev); return nil })
+		}
+	}
+	assert.Equal(t, 25, tasks.Len())
+	drain(t, &tasks, func() { tr.add("after") })
+	assert.Equal(t, append(want, "after"), tr.get())
+}
+
+// A handler may hand the list to goroutines it waits for.
+func TestTasksConcurrentAdd(t *testing.T) {
+	var tasks background.Tasks
+	done := make(chan struct{})
+	for range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 100 {
+				tasks.Add(func(context.Context) error { return nil })
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	assert.Equal(t, 800, tasks.Len())
+}
+
+func TestAddAfterRunIsLoggedAndNotRun(t *testing.T) {
+	log, rec := newLogger()
+	r := background.NewRunner(background.RunnerConfig{Logger: log})
+	var tr trace
+	var tasks background.Tasks
+	tasks.AddTask(tr.add, "in time")
+	wait := make(chan struct{})
+	r.Run(&tasks, nil, wait, "POST", "/late")
+
+	tasks.AddTask(tr.add, "too late")
+	tasks.Discard() // no effect once scheduled
+	assert.Equal(t, 1, tasks.Len())
+
+	close(wait)
+	require.NoError(t, r.Shutdown(context.Background()))
+	assert.Equal(t, []string{"in time"}, tr.get())
+
+	logged := rec.withMsg("background: task added after its request's tasks were scheduled; it will not run")
+	require.Len(t, logged, 1)
+	assert.Contains(t, logged[0].Attrs["task"], "trace).add")
+	assert.Equal(t, "POST", logged[0].Attrs["method"])
+	assert.Equal(t, "/late", logged[0].Attrs["path"])
+}
+
+func TestRunTwicePanics(t *testing.T) {
+	r := background.NewRunner(background.RunnerConfig{})
+	var tasks background.Tasks
+	tasks.Add(func(context.Context) error { return nil })
+	r.Run(&tasks, nil, nil, "GET", "/")
+	assert.PanicsWithValue(t, "background: Runner.Run called twice with the same Tasks", func() {
+		r.Run(&tasks, nil, nil, "GET", "/")
+	})
+	require.NoError(t, r.Shutdown(context.Background()))
+}
+
+func TestAddTaskResults(t *testing.T) {
+	log, rec := newLogger()
+	r := background.NewRunner(background.RunnerConfig{Logger: log})
+	var tasks background.Tasks
+	tasks.AddTask(func() (int, error) { return 1, errors.New("last result error") })
+	//lint:ignore ST1008 only an error in the last place is a task's failure: this one is not
+	tasks.AddTask(func() (error, int) { return errors.New("not the last result"), 1 })
+	tasks.AddTask(func() int { return 1 })
+	tasks.AddTask(func() error { return nil })
+	r.Run(&tasks, nil, nil, "GET", "/")
+	require.NoError(t, r.Shutdown(context.Background()))
+
+	failed := rec.withMsg("background: task failed")
+	require.Len(t, failed, 1)
+	assert.EqualError(t, failed[0].Attrs["error"].(error), "last result error")
+}
+
+// panicMessage returns what fn panics with, as a string, or "" if it returns.
+func panicMessage(fn func()) (msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg = fmt.Sprint(v)
+		}
+	}()
+	fn()
+	return ""
+}

@@ -1,0 +1,63 @@
+// Command hello is the smallest useful Brisk app: a path parameter, a query
+// model, a JSON body and an error.
+//
+//	go run ./examples/hello
+//	curl http://127.0.0.1:8000/items/1?q=shiny
+package main
+
+import (
+	"log"
+	"sync"
+
+	"github.com/briskgo/brisk"
+)
+
+// Item is what the API stores.
+type Item struct {
+	Name  string   `json:"name" validate:"required,max=50"`
+	Price float64  `json:"price" validate:"gt=0"`
+	Tags  []string `json:"tags,omitempty"`
+}
+
+// ItemQuery is the optional query of GET /items/{id}.
+type ItemQuery struct {
+	Q *string `query:"q"`
+}
+
+// store is a tiny in-memory database.
+type store struct {
+	mu    sync.Mutex
+	items map[int]Item
+	next  int
+}
+
+func main() {
+	db := &store{items: map[int]Item{1: {Name: "Hammer", Price: 9.5}}, next: 2}
+	app := brisk.New(brisk.Config{Title: "Hello Brisk"})
+	app.Provide(func() *store { return db })
+
+	app.Get("/items/{id}", func(id int, q ItemQuery, s *store) (map[string]any, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		it, ok := s.items[id]
+		if !ok {
+			return nil, brisk.Error(404, "Item not found")
+		}
+		out := map[string]any{"id": id, "item": it}
+		if q.Q != nil {
+			out["q"] = *q.Q
+		}
+		return out, nil
+	}, brisk.Summary("Read an item"))
+
+	app.Post("/items", func(it Item, s *store) map[string]any {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		id := s.next
+		s.next++
+		s.items[id] = it
+		return map[string]any{"id": id, "item": it}
+	}, brisk.Status(201))
+
+	log.Fatal(app.Run())
+}

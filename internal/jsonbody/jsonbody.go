@@ -1,0 +1,143 @@
+// Package jsonbody decodes a JSON request body into a handler's Go type and
+// reports what is wrong with it in FastAPI's (pydantic v2's) error shapes.
+//
+// Everything that depends on the type is worked out once, by [Compile]. On a
+// valid body, [Decoder.Decode] runs encoding/json once and, only for types
+// that have required fields or defaults somewhere, one allocation-free pass
+// over the bytes that notes which object keys are present. Only a body that
+// is wrong pays for more: it is walked again, beside the compiled type, to
+// list every problem with pydantic's types, messages and inputs.
+//
+// The rules, and where they differ from pydantic:
+//
+//   - A struct field is required when its type is not a pointer, slice, map
+//     or interface, its json tag has neither omitempty nor omitzero, and it
+//     has no default tag. A required field that is absent is
+//     {"type":"missing","msg":"Field required"} with the enclosing object as
+//     input. Fields promoted from embedded structs, keys matched
+//     case-insensitively and escaped keys count exactly as encoding/json
+//     counts them.
+//   - A required field sent as null is a type error (pydantic's, e.g.
+//     "int_type" with input null), since encoding/json would silently leave
+//     the zero value. So is null for a list element or map value whose type
+//     is a struct that has required fields or defaults (pydantic's
+//     "model_attributes_type"). Elsewhere null is what encoding/json makes
+//     of it: nil for pointers, slices, maps and interfaces, and no change
+//     otherwise (so a field with a default keeps its default, unless its
+//     type is nullable, where null means nil).
+//   - `default:"…"` applies when the key is absent: for string types (and
+//     types with UnmarshalText that reject the text as JSON) the raw text,
+//     otherwise the text as JSON. Defaults are parsed by Compile, with the
+//     defaults of their own fields applied, and copied afresh into each
+//     decoded value. A value of a type with its own UnmarshalJSON or
+//     UnmarshalText is copied shallowly (time.Time is safe).
+//   - Duplicate keys: the last occurrence decides presence, as in pydantic.
+//     The decoded Go value is encoding/json's: scalars take the last value,
+//     nested objects are merged into the same struct.
+//   - JSON types are strict, as in pydantic's strict mode: "5" is not an
+//     int and 1.0 is not an int (encoding/json rejects both). A string that
+//     is not a number at all is "int_parsing"/"float_parsing"; one that is,
+//     "int_type"/"float_type". An integer out of the Go type's range is
+//     "less_than_equal"/"greater_than_equal" with the bound in ctx.
+//   - Unknown keys are ignored. Numbers decoded into interface{} values are
+//     float64 (encoding/json's default); the "input" of an error keeps the
+//     number exactly as sent (json.Number).
+//   - Malformed JSON is one "json_invalid" item at ["body", byte offset]
+//     with Python's json module's reason in ctx.error (offsets are bytes,
+//     Python counts characters).
+package jsonbody
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/briskgo/brisk/internal/problem"
+)
+
+// Decoder decodes JSON bodies into one Go type; compiled once per handler
+// parameter. It is safe for concurrent use.
+type Decoder struct {
+	typ      reflect.Type // the compiled type t
+	ptrType  reflect.Type // *t, the type Decode's dst must have
+	root     *node
+	required bool
+}
+
+// Compile prepares a decoder for t (struct, pointer to struct, map, slice,
+// or any type encoding/json can decode into). It returns an error for types
+// JSON cannot decode (chan, func, complex, non-empty interfaces, maps with
+// keys JSON cannot name), for fields encoding/json could not set, and for
+// default tags whose text does not decode into the field.
+func Compile(t reflect.Type) (*Decoder, error) {
+	if t == nil {
+		return nil, errors.New("jsonbody: nil type")
+	}
+	c := newCompiler()
+	root, err := c.compile(t)
+	if err != nil {
+		return nil, err
+	}
+	return &Decoder{
+		typ:      t,
+		ptrType:  reflect.PointerTo(t),
+		root:     root,
+		required: t.Kind() != reflect.Pointer,
+	}, nil
+}
+
+// Type returns the type the decoder was compiled for.
+func (d *Decoder) Type() reflect.Type { return d.typ }
+
+// Required reports whether an empty body is an error (t is not a pointer).
+func (d *Decoder) Required() bool { return d.required }
+
+// Decode unmarshals data into dst (a non-nil pointer to a value of the
+// compiled type t — i.e. reflect.New(t).Interface()) and reports every
+// problem it can find, each with loc beginning with "body".
+//
+// An empty body (len(data)==0 or only whitespace), and a JSON null, are
+// one problem.Missing(nil, "body") for a required body; for an optional
+// one they are no problem, and dst is left untouched (empty) or set to nil
+// (null). Decode panics if dst is not a *t: that is a programming error.
+//
+// When Decode reports problems, dst holds whatever encoding/json made of
+// the body and should be discarded.
+func (d *Decoder) Decode(data []byte, dst any) []problem.Item {
+	if reflect.TypeOf(dst) != d.ptrType {
+		panic(fmt.Sprintf("jsonbody: Decode into %T, want %v", dst, d.ptrType))
+	}
+	start := skipSpace(data, 0)
+	if start == len(data) {
+		if d.required {
+			return []problem.Item{problem.Missing(nil, "body")}
+		}
+		return nil
+	}
+	err := json.Unmarshal(data, dst)
+	if se, ok := err.(*json.SyntaxError); ok {
+		return []problem.Item{syntaxItem(data, se)}
+	}
+	if data[start] == 'n' { // a valid body that starts with n is null
+		if d.required {
+			return []problem.Item{problem.Missing(nil, "body")}
+		}
+		if err == nil {
+			return nil
+		}
+	}
+	if err == nil {
+		if !d.root.needScan {
+			return nil
+		}
+		var p = reflect.ValueOf(dst).UnsafePointer()
+		if !d.root.needApply {
+			p = nil
+		}
+		if scanValue(d.root, data, start, p) {
+			return nil
+		}
+	}
+	return report(d.root, data, start, err)
+}

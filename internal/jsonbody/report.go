@@ -1,0 +1,658 @@
+package jsonbody
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/base64"
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/briskgo/brisk/internal/problem"
+)
+
+// pydantic v2's error types and messages.
+const (
+	msgInt          = "Input should be a valid integer"
+	msgIntParsing   = "Input should be a valid integer, unable to parse string as an integer"
+	msgIntFromFloat = "Input should be a valid integer, got a number with a fractional part"
+	msgFloat        = "Input should be a valid number"
+	msgFloatParsing = "Input should be a valid number, unable to parse string as a number"
+	msgFinite       = "Input should be a finite number"
+	msgString       = "Input should be a valid string"
+	msgBool         = "Input should be a valid boolean"
+	msgBoolParsing  = "Input should be a valid boolean, unable to interpret input"
+	msgList         = "Input should be a valid list"
+	msgDict         = "Input should be a valid dictionary"
+	msgModel        = "Input should be a valid dictionary or object to extract fields from"
+	msgBytes        = "Input should be a valid bytes"
+	msgDatetime     = "Input should be a valid datetime"
+)
+
+// report walks a body that encoding/json either rejected with err (not a
+// syntax error) or accepted while the presence scan found a problem, and
+// lists every problem: missing fields, nulls where a value is required,
+// and values of the wrong JSON type, in pydantic's order (a struct's
+// fields in declaration order, list elements and map members in body
+// order). It never returns an empty list.
+func report(root *node, data []byte, start int, err error) []problem.Item {
+	r := &reporter{data: data, seen: map[string]bool{}}
+	r.value(root, start, []any{"body"}, true, false)
+	if len(r.items) == 0 {
+		// encoding/json saw something the walk did not: say what it said.
+		msg := "invalid body"
+		if err != nil {
+			msg = err.Error()
+		}
+		return []problem.Item{{
+			Type:  "value_error",
+			Loc:   []any{"body"},
+			Msg:   "Value error, " + msg,
+			Input: decodeAny(data[start:]),
+			Ctx:   map[string]any{"error": msg},
+		}}
+	}
+	return r.items
+}
+
+type reporter struct {
+	data  []byte
+	items []problem.Item
+	seen  map[string]bool // locs reported so far
+}
+
+// add records an item unless its loc has been reported already.
+func (r *reporter) add(it problem.Item) {
+	var b strings.Builder
+	for _, x := range it.Loc {
+		switch x := x.(type) {
+		case int:
+			b.WriteString("\x00i")
+			b.WriteString(strconv.Itoa(x))
+		case string:
+			b.WriteString("\x00s")
+			b.WriteString(x)
+		}
+	}
+	k := b.String()
+	if r.seen[k] {
+		return
+	}
+	r.seen[k] = true
+	r.items = append(r.items, it)
+}
+
+// wrong records a type error at loc for the value data[start:end].
+func (r *reporter) wrong(loc []any, typ, msg string, start, end int, ctx map[string]any) {
+	r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: decodeAny(r.data[start:end]), Ctx: ctx})
+}
+
+// child returns loc extended by x, in a new slice.
+func child(loc []any, x any) []any {
+	l := make([]any, len(loc)+1)
+	copy(l, loc)
+	l[len(loc)] = x
+	return l
+}
+
+// value checks the value at data[start] against n and returns its end.
+// presence says whether missing fields and nulls count here: they do not
+// in an object that a later duplicate key replaces. quoted is the
+// ,string option.
+func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool) int {
+	data := r.data
+	end := skipValue(data, start)
+	c := at(data, start)
+	if c == 'n' && n.kind != kindOpaque {
+		return end // null: nil or no change; the caller checks where it is required
+	}
+	if quoted {
+		r.quoted(n, start, end, loc)
+		return end
+	}
+	switch n.kind {
+	case kindAny:
+		r.anything(start, loc)
+	case kindOpaque, kindTime:
+		r.opaque(n, start, end, loc)
+	case kindPointer:
+		r.value(n.elem, start, loc, presence, false)
+	case kindBool, kindInt, kindUint, kindFloat, kindString, kindNumber:
+		if typ, msg, ctx := scalarProblem(n, data[start:end]); typ != "" {
+			r.wrong(loc, typ, msg, start, end, ctx)
+		}
+	case kindBytes:
+		switch c {
+		case '"':
+			s := unquote(nil, data[start+1:max(start+1, end-1)])
+			if _, err := base64.StdEncoding.DecodeString(string(s)); err != nil {
+				r.wrong(loc, "bytes_invalid_encoding", "Data should be valid base64: "+err.Error(), start, end,
+					map[string]any{"encoding": "base64", "encoding_error": err.Error()})
+			}
+		case '[':
+			r.list(n, start, loc, presence)
+		default:
+			r.wrong(loc, "bytes_type", msgBytes, start, end, nil)
+		}
+	case kindSlice, kindArray:
+		if c != '[' {
+			r.wrong(loc, "list_type", msgList, start, end, nil)
+			break
+		}
+		r.list(n, start, loc, presence)
+	case kindMap:
+		if c != '{' {
+			r.wrong(loc, "dict_type", msgDict, start, end, nil)
+			break
+		}
+		r.dict(n, start, loc, presence)
+	case kindStruct:
+		if c != '{' {
+			r.wrong(loc, "model_attributes_type", msgModel, start, end, nil)
+			break
+		}
+		r.object(n, start, end, loc, presence)
+	}
+	return end
+}
+
+// anything checks a value decoded into interface{}: encoding/json takes
+// any JSON but a number too large for a float64.
+func (r *reporter) anything(start int, loc []any) {
+	data := r.data
+	switch at(data, start) {
+	case '[':
+		i := start + 1
+		for idx := 0; ; idx++ {
+			s, _, next, more := nextElement(data, i)
+			if !more {
+				return
+			}
+			i = next
+			r.anything(s, child(loc, idx))
+		}
+	case '{':
+		var m member
+		for i := start + 1; nextMember(data, i, &m); {
+			i = m.next
+			r.anything(m.start, child(loc, string(unquote(nil, m.rawKey(data)))))
+		}
+	case '"', 't', 'f', 'n':
+	default:
+		end := skipValue(data, start)
+		if _, err := strconv.ParseFloat(string(data[start:end]), 64); err != nil {
+			r.wrong(loc, "finite_number", msgFinite, start, end, nil)
+		}
+	}
+}
+
+// null records the error for a null where n's value is required.
+func (r *reporter) null(n *node, loc []any) {
+	typ, msg := nullProblem(n)
+	r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: nil})
+}
+
+func (r *reporter) list(n *node, start int, loc []any, presence bool) {
+	i := start + 1
+	for idx := 0; ; idx++ {
+		s, _, next, more := nextElement(r.data, i)
+		if !more {
+			return
+		}
+		i = next
+		if n.kind == kindArray && idx >= n.length {
+			continue
+		}
+		if at(r.data, s) == 'n' {
+			if presence && n.elemRejectNull {
+				r.null(n.elem, child(loc, idx))
+				continue
+			}
+			if n.elem.kind != kindOpaque {
+				continue // nil, or no change
+			}
+		}
+		r.value(n.elem, s, child(loc, idx), presence, false)
+	}
+}
+
+func (r *reporter) dict(n *node, start int, loc []any, presence bool) {
+	var members []member
+	var keys []string
+	last := map[string]int{}
+	var m member
+	for i := start + 1; nextMember(r.data, i, &m); {
+		i = m.next
+		k := string(unquote(nil, m.rawKey(r.data)))
+		last[k] = len(members)
+		members = append(members, m)
+		keys = append(keys, k)
+	}
+	for j, m := range members {
+		k := keys[j]
+		kloc := child(loc, k)
+		if _, err := n.mapKey(k, m.quoted(r.data)); err != nil {
+			typ, msg := "value_error", "Value error, "+err.Error()
+			var ctx map[string]any
+			if n.key == keyInt || n.key == keyUint {
+				typ, msg = "int_parsing", msgIntParsing
+			} else {
+				ctx = map[string]any{"error": err.Error()}
+			}
+			r.add(problem.Item{Type: typ, Loc: child(kloc, "[key]"), Msg: msg, Input: k, Ctx: ctx})
+		}
+		isLast := last[k] == j
+		if at(r.data, m.start) == 'n' {
+			if presence && isLast && n.elemRejectNull {
+				r.null(n.elem, kloc)
+				continue
+			}
+			if n.elem.kind != kindOpaque {
+				continue
+			}
+		}
+		r.value(n.elem, m.start, kloc, presence && isLast, false)
+	}
+}
+
+func (r *reporter) object(n *node, start, end int, loc []any, presence bool) {
+	type occurrence struct {
+		field int
+		m     member
+	}
+	var occ []occurrence
+	var kbuf [64]byte
+	var m member
+	for i := start + 1; nextMember(r.data, i, &m); {
+		i = m.next
+		if fi := n.memberField(r.data, &m, kbuf[:]); fi >= 0 {
+			occ = append(occ, occurrence{fi, m})
+		}
+	}
+	slices.SortStableFunc(occ, func(a, b occurrence) int { return a.field - b.field })
+	var input any
+	haveInput := false
+	j := 0
+	for fi := range n.fields {
+		f := &n.fields[fi]
+		floc := child(loc, f.name)
+		k := j
+		for k < len(occ) && occ[k].field == fi {
+			k++
+		}
+		group := occ[j:k]
+		j = k
+		if len(group) == 0 {
+			if presence && f.required {
+				if !haveInput {
+					input, haveInput = decodeAny(r.data[start:end]), true
+				}
+				r.add(problem.Missing(input, floc...))
+			}
+			continue
+		}
+		for g, o := range group {
+			isLast := g == len(group)-1
+			if at(r.data, o.m.start) == 'n' {
+				if presence && isLast && f.rejectNull {
+					r.null(f.node, floc)
+					continue
+				}
+				if f.quoted || f.node.kind != kindOpaque {
+					continue
+				}
+			}
+			r.value(f.node, o.m.start, floc, presence && isLast, f.quoted)
+		}
+	}
+}
+
+// opaque checks a value of a type with its own unmarshaler by running it.
+func (r *reporter) opaque(n *node, start, end int, loc []any) {
+	raw := r.data[start:end]
+	err := json.Unmarshal(raw, reflect.New(n.typ).Interface())
+	if err == nil {
+		return
+	}
+	if n.kind == kindTime {
+		if raw[0] != '"' {
+			r.wrong(loc, "datetime_type", msgDatetime, start, end, nil)
+			return
+		}
+		const reason = "input is not an RFC 3339 date-time"
+		r.wrong(loc, "datetime_parsing", "Input should be a valid datetime, "+reason, start, end, map[string]any{"error": reason})
+		return
+	}
+	if _, ok := err.(*json.UnmarshalTypeError); ok && n.textOnly {
+		r.wrong(loc, "string_type", msgString, start, end, nil)
+		return
+	}
+	r.wrong(loc, "value_error", "Value error, "+err.Error(), start, end, map[string]any{"error": err.Error()})
+}
+
+// quoted checks a ,string field's value as encoding/json does: a JSON
+// string holding the literal (or null).
+func (r *reporter) quoted(n *node, start, end int, loc []any) {
+	for n.kind == kindPointer {
+		n = n.elem
+	}
+	raw := r.data[start:end]
+	typ, msg := parsingProblem(n)
+	if raw[0] != '"' {
+		typ, msg = nullProblem(n)
+		r.wrong(loc, typ, msg, start, end, nil)
+		return
+	}
+	inner := unquote(nil, raw[1:max(1, len(raw)-1)])
+	if quotedOK(n, inner) {
+		return
+	}
+	if (n.kind == kindInt || n.kind == kindUint) && isValidNumber(string(inner)) {
+		if t, m, ctx := intProblem(n, string(inner)); t == "less_than_equal" || t == "greater_than_equal" {
+			r.wrong(loc, t, m, start, end, ctx)
+			return
+		}
+	}
+	r.wrong(loc, typ, msg, start, end, nil)
+}
+
+// quotedOK mirrors encoding/json's literalStore(inner, v, fromQuoted=true).
+func quotedOK(n *node, inner []byte) bool {
+	if len(inner) == 0 {
+		return false
+	}
+	switch n.kind {
+	case kindOpaque, kindTime:
+		v := reflect.New(n.typ).Interface()
+		if u, ok := v.(json.Unmarshaler); ok && inner[0] != 'n' {
+			return u.UnmarshalJSON(inner) == nil
+		}
+		if inner[0] == 'n' {
+			return string(inner) == "null"
+		}
+		if inner[0] != '"' || !json.Valid(inner) {
+			return false
+		}
+		var s string
+		if json.Unmarshal(inner, &s) != nil {
+			return false
+		}
+		return v.(encoding.TextUnmarshaler).UnmarshalText([]byte(s)) == nil
+	}
+	switch c := inner[0]; {
+	case c == 'n':
+		return string(inner) == "null"
+	case c == 't' || c == 'f':
+		return (string(inner) == "true" || string(inner) == "false") && n.kind == kindBool
+	case c == '"':
+		if n.kind != kindString && n.kind != kindNumber {
+			return false
+		}
+		if !json.Valid(inner) {
+			return false
+		}
+		if n.kind == kindNumber {
+			var s string
+			_ = json.Unmarshal(inner, &s)
+			return isValidNumber(s)
+		}
+		return true
+	case c == '-' || '0' <= c && c <= '9':
+		z := reflect.New(n.typ).Elem()
+		switch n.kind {
+		case kindInt:
+			x, err := strconv.ParseInt(string(inner), 10, 64)
+			return err == nil && !z.OverflowInt(x)
+		case kindUint:
+			x, err := strconv.ParseUint(string(inner), 10, 64)
+			return err == nil && !z.OverflowUint(x)
+		case kindFloat:
+			x, err := strconv.ParseFloat(string(inner), n.typ.Bits())
+			return err == nil && !z.OverflowFloat(x)
+		case kindNumber:
+			return true
+		}
+	}
+	return false
+}
+
+// nullProblem is the error for null (or another JSON type) where a value
+// of n's type is required.
+func nullProblem(n *node) (string, string) {
+	switch n.kind {
+	case kindBool:
+		return "bool_type", msgBool
+	case kindInt, kindUint:
+		return "int_type", msgInt
+	case kindFloat, kindNumber:
+		return "float_type", msgFloat
+	case kindString:
+		return "string_type", msgString
+	case kindArray, kindSlice:
+		return "list_type", msgList
+	case kindMap:
+		return "dict_type", msgDict
+	case kindStruct:
+		return "model_attributes_type", msgModel
+	case kindTime:
+		return "datetime_type", msgDatetime
+	case kindBytes:
+		return "bytes_type", msgBytes
+	}
+	return "value_error", "Value error, a value is required"
+}
+
+// parsingProblem is the error for a string that does not hold a value of
+// n's type.
+func parsingProblem(n *node) (string, string) {
+	switch n.kind {
+	case kindBool:
+		return "bool_parsing", msgBoolParsing
+	case kindInt, kindUint:
+		return "int_parsing", msgIntParsing
+	case kindFloat, kindNumber:
+		return "float_parsing", msgFloatParsing
+	}
+	return nullProblem(n)
+}
+
+// scalarProblem checks a non-null JSON value against a scalar node and
+// returns pydantic's type, message and ctx, or "" if encoding/json
+// accepts it.
+func scalarProblem(n *node, raw []byte) (string, string, map[string]any) {
+	c := raw[0]
+	isNum := c == '-' || '0' <= c && c <= '9'
+	switch n.kind {
+	case kindBool:
+		switch {
+		case c == 't' || c == 'f':
+			return "", "", nil
+		case c == '"':
+			if pyBoolString(string(unquote(nil, raw[1:len(raw)-1]))) {
+				return "bool_type", msgBool, nil
+			}
+			return "bool_parsing", msgBoolParsing, nil
+		case isNum && string(raw) != "0" && string(raw) != "1":
+			return "bool_parsing", msgBoolParsing, nil
+		}
+		return "bool_type", msgBool, nil
+	case kindInt, kindUint:
+		switch {
+		case isNum:
+			return intProblem(n, string(raw))
+		case c == '"':
+			s := strings.TrimSpace(string(unquote(nil, raw[1:len(raw)-1])))
+			if isValidNumber(s) && isIntegral(s) {
+				return "int_type", msgInt, nil
+			}
+			return "int_parsing", msgIntParsing, nil
+		}
+		return "int_type", msgInt, nil
+	case kindFloat:
+		switch {
+		case isNum:
+			x, err := strconv.ParseFloat(string(raw), n.typ.Bits())
+			if err != nil || reflect.New(n.typ).Elem().OverflowFloat(x) {
+				return "finite_number", msgFinite, nil
+			}
+			return "", "", nil
+		case c == '"':
+			if isValidNumber(strings.TrimSpace(string(unquote(nil, raw[1:len(raw)-1])))) {
+				return "float_type", msgFloat, nil
+			}
+			return "float_parsing", msgFloatParsing, nil
+		}
+		return "float_type", msgFloat, nil
+	case kindNumber:
+		switch {
+		case isNum:
+			return "", "", nil
+		case c == '"':
+			if isValidNumber(string(unquote(nil, raw[1:len(raw)-1]))) {
+				return "", "", nil
+			}
+			return "float_parsing", msgFloatParsing, nil
+		}
+		return "float_type", msgFloat, nil
+	case kindString:
+		if c == '"' {
+			return "", "", nil
+		}
+		return "string_type", msgString, nil
+	}
+	return "", "", nil
+}
+
+// isIntegral reports whether a numeric string has no fractional part.
+func isIntegral(s string) bool {
+	x, err := strconv.ParseFloat(s, 64)
+	return err == nil && x == math.Trunc(x)
+}
+
+// intProblem checks a number literal against an integer node.
+func intProblem(n *node, lit string) (string, string, map[string]any) {
+	z := reflect.New(n.typ).Elem()
+	if n.kind == kindInt {
+		if x, err := strconv.ParseInt(lit, 10, 64); err == nil && !z.OverflowInt(x) {
+			return "", "", nil
+		}
+	} else if x, err := strconv.ParseUint(lit, 10, 64); err == nil && !z.OverflowUint(x) {
+		return "", "", nil
+	}
+	if !isPlainInt(lit) {
+		x, err := strconv.ParseFloat(lit, 64)
+		if err == nil && x != math.Trunc(x) {
+			return "int_from_float", msgIntFromFloat, nil
+		}
+		if err != nil || math.IsInf(x, 0) {
+			return "int_type", msgInt, nil
+		}
+		// An integral number written as a float (1.0, 1e3): encoding/json
+		// wants an integer literal.
+		if !outOfRange(n, x < 0, x) {
+			return "int_type", msgInt, nil
+		}
+	}
+	neg := strings.HasPrefix(lit, "-")
+	if n.kind == kindUint && neg {
+		if strings.Trim(lit, "-0") == "" {
+			return "int_type", msgInt, nil // -0
+		}
+		return "greater_than_equal", "Input should be greater than or equal to 0", map[string]any{"ge": 0}
+	}
+	bits := n.typ.Bits()
+	if n.kind == kindUint {
+		le := uint64(1)<<bits - 1
+		if bits == 64 {
+			le = math.MaxUint64
+		}
+		return "less_than_equal", "Input should be less than or equal to " + strconv.FormatUint(le, 10), map[string]any{"le": le}
+	}
+	if neg {
+		ge := int64(-1) << (bits - 1)
+		return "greater_than_equal", "Input should be greater than or equal to " + strconv.FormatInt(ge, 10), map[string]any{"ge": ge}
+	}
+	le := int64(1)<<(bits-1) - 1
+	return "less_than_equal", "Input should be less than or equal to " + strconv.FormatInt(le, 10), map[string]any{"le": le}
+}
+
+// outOfRange reports whether an integral float is outside n's range.
+func outOfRange(n *node, neg bool, x float64) bool {
+	bits := n.typ.Bits()
+	if n.kind == kindUint {
+		return neg || x >= math.Ldexp(1, bits)
+	}
+	return x >= math.Ldexp(1, bits-1) || x < -math.Ldexp(1, bits-1)
+}
+
+// isPlainInt reports whether lit is an integer literal (no '.', 'e').
+func isPlainInt(lit string) bool {
+	return !strings.ContainsAny(lit, ".eE")
+}
+
+// pyBoolString reports whether pydantic's lax mode reads s as a boolean.
+func pyBoolString(s string) bool {
+	switch strings.ToLower(s) {
+	case "0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes":
+		return true
+	}
+	return false
+}
+
+// isValidNumber reports whether s is a JSON number literal.
+func isValidNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '-' {
+		s = s[1:]
+		if s == "" {
+			return false
+		}
+	}
+	switch {
+	case s[0] == '0':
+		s = s[1:]
+	case '1' <= s[0] && s[0] <= '9':
+		s = s[1:]
+		for len(s) > 0 && '0' <= s[0] && s[0] <= '9' {
+			s = s[1:]
+		}
+	default:
+		return false
+	}
+	if len(s) >= 2 && s[0] == '.' && '0' <= s[1] && s[1] <= '9' {
+		s = s[2:]
+		for len(s) > 0 && '0' <= s[0] && s[0] <= '9' {
+			s = s[1:]
+		}
+	}
+	if len(s) >= 2 && (s[0] == 'e' || s[0] == 'E') {
+		s = s[1:]
+		if s[0] == '+' || s[0] == '-' {
+			s = s[1:]
+			if s == "" {
+				return false
+			}
+		}
+		for len(s) > 0 && '0' <= s[0] && s[0] <= '9' {
+			s = s[1:]
+		}
+	}
+	return s == ""
+}
+
+// decodeAny decodes a JSON value for an item's input, keeping numbers as
+// sent (json.Number).
+func decodeAny(raw []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return string(raw)
+	}
+	return v
+}

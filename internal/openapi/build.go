@@ -1,0 +1,645 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Defaults of the document's "info" when Info leaves them empty.
+const (
+	DefaultTitle   = "Brisk"
+	DefaultVersion = "0.1.0"
+)
+
+// WildcardName is the OpenAPI name of chi's catch-all parameter "*": the
+// pattern "/static/*" is documented as "/static/{wildcard}". (OpenAPI path
+// templates need a named parameter; "{*}" is not one.) If the pattern
+// already has a parameter of that name, underscores are appended.
+const WildcardName = "wildcard"
+
+// document is the OpenAPI 3.1 root object.
+type document struct {
+	OpenAPI    string                        `json:"openapi"`
+	Info       infoObject                    `json:"info"`
+	Paths      *ordered[*ordered[*opObject]] `json:"paths"`
+	Components *componentsObject             `json:"components,omitempty"`
+}
+
+type infoObject struct {
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Version     string `json:"version"`
+}
+
+type componentsObject struct {
+	Schemas map[string]*Schema `json:"schemas"`
+}
+
+type opObject struct {
+	Tags        []string                   `json:"tags,omitempty"`
+	Summary     string                     `json:"summary,omitempty"`
+	Description string                     `json:"description,omitempty"`
+	OperationID string                     `json:"operationId"`
+	Deprecated  bool                       `json:"deprecated,omitempty"`
+	Parameters  []*paramObject             `json:"parameters,omitempty"`
+	RequestBody *requestBodyObject         `json:"requestBody,omitempty"`
+	Responses   map[string]*responseObject `json:"responses"`
+}
+
+type paramObject struct {
+	Name        string  `json:"name"`
+	In          string  `json:"in"`
+	Required    bool    `json:"required"`
+	Description string  `json:"description,omitempty"`
+	Schema      *Schema `json:"schema"`
+}
+
+type requestBodyObject struct {
+	Content  map[string]mediaObject `json:"content"`
+	Required bool                   `json:"required"`
+}
+
+type responseObject struct {
+	Description string                 `json:"description"`
+	Content     map[string]mediaObject `json:"content,omitempty"`
+}
+
+type mediaObject struct {
+	Schema *Schema `json:"schema"`
+}
+
+// ordered is a JSON object that keeps insertion order.
+type ordered[V any] struct {
+	keys []string
+	vals map[string]V
+}
+
+func newOrdered[V any]() *ordered[V] { return &ordered[V]{vals: map[string]V{}} }
+
+func (o *ordered[V]) get(k string) (V, bool) {
+	v, ok := o.vals[k]
+	return v, ok
+}
+
+func (o *ordered[V]) set(k string, v V) {
+	if _, ok := o.vals[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.vals[k] = v
+}
+
+// MarshalJSON writes the entries in insertion order.
+func (o *ordered[V]) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, err := marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		vb, err := marshal(o.vals[k])
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// Build returns the OpenAPI 3.1.0 document (compact JSON) describing ops.
+//
+// The output is deterministic: the same input gives the same bytes. Paths
+// appear in the order of their first operation in ops, a path's operations
+// in the order given; parameters are grouped path, query, header, cookie,
+// each in discovery order (path parameters in pattern order); components,
+// responses and other maps are sorted by key.
+//
+// Operations whose method OpenAPI 3.1 has no field for (CONNECT, custom
+// methods) are left out. Build fails on programming errors: two operations
+// with the same explicit OperationID, two routes that document as the same
+// path and method, a path parameter the pattern does not name, a `default`
+// or `validate` parameter that does not parse for its type, or a type that
+// encoding/json cannot write (channels, funcs, complex numbers).
+func Build(info Info, ops []Operation) ([]byte, error) {
+	if info.Title == "" {
+		info.Title = DefaultTitle
+	}
+	if info.Version == "" {
+		info.Version = DefaultVersion
+	}
+	g := newGenerator()
+	for _, op := range ops {
+		g.collect(op.Body)
+		g.collect(op.Response)
+		for _, r := range op.Responses {
+			g.collect(r.Type)
+		}
+	}
+	g.assignNames()
+
+	ids, err := operationIDs(ops)
+	if err != nil {
+		return nil, err
+	}
+	doc := document{
+		OpenAPI: "3.1.0",
+		Info:    infoObject{Title: info.Title, Description: info.Description, Version: info.Version},
+		Paths:   newOrdered[*ordered[*opObject]](),
+	}
+	var uses422, usesHTTPError bool
+	for i, op := range ops {
+		method := strings.ToLower(op.Method)
+		if !openAPIMethod(method) {
+			continue
+		}
+		path, vars, err := translatePattern(op.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		item, ok := doc.Paths.get(path)
+		if !ok {
+			item = newOrdered[*opObject]()
+			doc.Paths.set(path, item)
+		}
+		if _, dup := item.get(method); dup {
+			return nil, fmt.Errorf("openapi: %s %s: another route is documented as %s %s", op.Method, op.Pattern, op.Method, path)
+		}
+		o, err := g.operation(op, ids[i], vars)
+		if err != nil {
+			return nil, fmt.Errorf("%w (route %s %s)", err, op.Method, op.Pattern)
+		}
+		for _, r := range o.Responses {
+			if m, ok := r.Content["application/json"]; ok {
+				uses422 = uses422 || m.Schema.Ref == refPrefix+httpValidationErrorName
+				usesHTTPError = usesHTTPError || m.Schema.Ref == refPrefix+httpErrorName
+			}
+		}
+		item.set(method, o)
+	}
+	if uses422 {
+		g.components[validationErrorName] = validationErrorSchema()
+		g.components[httpValidationErrorName] = httpValidationErrorSchema()
+	}
+	if usesHTTPError {
+		g.components[httpErrorName] = httpErrorSchema()
+	}
+	if len(g.components) > 0 {
+		doc.Components = &componentsObject{Schemas: g.components}
+	}
+	return marshal(doc)
+}
+
+func openAPIMethod(m string) bool {
+	switch m {
+	case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+		return true
+	}
+	return false
+}
+
+// pathVar is one parameter of a chi pattern.
+type pathVar struct {
+	name    string // the OpenAPI name
+	chiName string // the name chi knows it by ("*" for the wildcard)
+	regex   string // the anchored regular expression, or ""
+}
+
+// translatePattern turns a chi pattern into an OpenAPI path template:
+// "{id:[0-9]+}" becomes "{id}" (the expression is kept, anchored as chi
+// anchors it, for the parameter's "pattern"), and a trailing "*" becomes
+// "{wildcard}".
+func translatePattern(pattern string) (string, []pathVar, error) {
+	var b strings.Builder
+	var vars []pathVar
+	wildcard := false
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; c {
+		case '{':
+			depth, j := 0, i
+			for ; j < len(pattern); j++ {
+				if pattern[j] == '{' {
+					depth++
+				} else if pattern[j] == '}' {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			if j == len(pattern) {
+				return "", nil, fmt.Errorf("openapi: pattern %q: unclosed '{'", pattern)
+			}
+			name, regex, _ := strings.Cut(pattern[i+1:j], ":")
+			if name == "" {
+				return "", nil, fmt.Errorf("openapi: pattern %q: a parameter has no name", pattern)
+			}
+			if regex != "" {
+				if regex[0] != '^' {
+					regex = "^" + regex
+				}
+				if regex[len(regex)-1] != '$' {
+					regex += "$"
+				}
+			}
+			vars = append(vars, pathVar{name: name, chiName: name, regex: regex})
+			b.WriteString("{" + name + "}")
+			i = j
+		case '*':
+			wildcard = true
+			vars = append(vars, pathVar{chiName: "*"})
+			b.WriteString("{\x00}") // named below, once all names are known
+		default:
+			b.WriteByte(c)
+		}
+	}
+	path := b.String()
+	if wildcard {
+		name := WildcardName
+		for taken := true; taken; {
+			taken = false
+			for _, v := range vars {
+				if v.name == name {
+					taken = true
+					name += "_"
+				}
+			}
+		}
+		for i := range vars {
+			if vars[i].chiName == "*" {
+				vars[i].name = name
+			}
+		}
+		path = strings.ReplaceAll(path, "{\x00}", "{"+name+"}")
+	}
+	return path, vars, nil
+}
+
+// operation builds one operation object.
+func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObject, error) {
+	o := &opObject{
+		Tags:        op.Tags,
+		Summary:     op.Summary,
+		Description: op.Description,
+		OperationID: id,
+		Deprecated:  op.Deprecated,
+		Responses:   map[string]*responseObject{},
+	}
+	if o.Summary == "" {
+		if name, ok := handlerName(op.HandlerName); ok {
+			o.Summary = summaryOf(name)
+		}
+	}
+	params, err := g.parameters(op.Params, vars)
+	if err != nil {
+		return nil, err
+	}
+	o.Parameters = params
+	if op.Body != nil {
+		s, err := g.schema(deref(op.Body), nil)
+		if err != nil {
+			return nil, err
+		}
+		o.RequestBody = &requestBodyObject{
+			Content:  map[string]mediaObject{"application/json": {Schema: s}},
+			Required: op.BodyRequired,
+		}
+	}
+
+	status := op.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	success := &responseObject{Description: "Successful Response"}
+	if op.Response != nil && bodyAllowed(status) {
+		s, err := g.schema(deref(op.Response), nil)
+		if err != nil {
+			return nil, err
+		}
+		success.Content = map[string]mediaObject{"application/json": {Schema: s}}
+	}
+	o.Responses[strconv.Itoa(status)] = success
+	for _, r := range op.Responses {
+		if r.Status < 100 || r.Status > 599 {
+			return nil, fmt.Errorf("openapi: declared response status %d is not an HTTP status", r.Status)
+		}
+		ro := &responseObject{Description: r.Description}
+		if ro.Description == "" {
+			ro.Description = http.StatusText(r.Status)
+		}
+		if ro.Description == "" {
+			ro.Description = "Response " + strconv.Itoa(r.Status)
+		}
+		if bodyAllowed(r.Status) {
+			s := &Schema{Ref: refPrefix + httpErrorName}
+			if r.Type != nil {
+				if s, err = g.schema(deref(r.Type), nil); err != nil {
+					return nil, err
+				}
+			}
+			ro.Content = map[string]mediaObject{"application/json": {Schema: s}}
+		}
+		o.Responses[strconv.Itoa(r.Status)] = ro
+	}
+	if _, declared := o.Responses["422"]; op.CanFail422 && !declared {
+		o.Responses["422"] = &responseObject{
+			Description: "Validation Error",
+			Content: map[string]mediaObject{"application/json": {
+				Schema: &Schema{Ref: refPrefix + httpValidationErrorName},
+			}},
+		}
+	}
+	return o, nil
+}
+
+// bodyAllowed reports whether a response with this status has a body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusResetContent && status != http.StatusNotModified
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// parameters deduplicates and orders an operation's parameters: path (in
+// pattern order), query, header, cookie (each in discovery order). The
+// first declaration of an (in, name) pair gives its schema; it is required
+// if any declaration is.
+func (g *generator) parameters(params []Param, vars []pathVar) ([]*paramObject, error) {
+	type key struct{ in, name string }
+	byKey := map[key]*paramObject{}
+	groups := map[string][]*paramObject{}
+	for _, p := range params {
+		name := p.Name
+		switch p.In {
+		case "path":
+			found := false
+			for _, v := range vars {
+				if v.chiName == name || (v.chiName == "*" && name == v.name) {
+					name, found = v.name, true
+					break
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("openapi: path parameter %q is not in the pattern", p.Name)
+			}
+		case "query", "header", "cookie":
+		default:
+			return nil, fmt.Errorf("openapi: parameter %q is in %q; want path, query, header or cookie", p.Name, p.In)
+		}
+		rules := parseRules(p.Validate)
+		here, _ := splitDive(rules)
+		required := p.Required || p.In == "path" || hasRule(here, "required")
+		k := key{p.In, name}
+		if prev, ok := byKey[k]; ok {
+			prev.Required = prev.Required || required
+			continue
+		}
+		t := p.Type
+		if t == nil {
+			t = reflect.TypeFor[string]()
+		}
+		s, err := g.paramSchema(t, rules)
+		if err != nil {
+			return nil, fmt.Errorf("%w (parameter %q)", err, p.Name)
+		}
+		if p.HasDefault {
+			v, err := paramDefault(t, p.Default, s)
+			if err != nil {
+				return nil, fmt.Errorf("openapi: parameter %q: %w", p.Name, err)
+			}
+			s = withExtra(s, v, "")
+		}
+		po := &paramObject{Name: name, In: p.In, Required: required, Description: p.Description, Schema: s}
+		byKey[k] = po
+		groups[p.In] = append(groups[p.In], po)
+	}
+	var out []*paramObject
+	for _, v := range vars {
+		po, ok := byKey[key{"path", v.name}]
+		if !ok {
+			po = &paramObject{Name: v.name, In: "path", Required: true, Schema: &Schema{Type: "string"}}
+		}
+		if v.regex != "" {
+			s := *po.Schema
+			addPattern(&s, v.regex)
+			po.Schema = &s
+		}
+		if v.chiName == "*" && po.Description == "" {
+			po.Description = `The rest of the path, after the prefix (chi's "*" wildcard).`
+		}
+		out = append(out, po)
+	}
+	for _, in := range []string{"query", "header", "cookie"} {
+		out = append(out, groups[in]...)
+	}
+	return out, nil
+}
+
+// paramSchema is the schema of a parameter of type t: a pointer is just
+// optional (not nullable), a slice is an array of its values, and values
+// are described as they are written on the wire, so times, durations and
+// types with UnmarshalText are strings.
+func (g *generator) paramSchema(t reflect.Type, rules []string) (*Schema, error) {
+	t = deref(t)
+	here, dive := splitDive(rules)
+	var s *Schema
+	switch {
+	case t == reflect.TypeFor[time.Time]():
+		s = &Schema{Type: "string", Format: "date-time"}
+	case t == reflect.TypeFor[time.Duration](), reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()):
+		s = &Schema{Type: "string"}
+	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
+		items, err := g.paramSchema(t.Elem(), dive)
+		if err != nil {
+			return nil, err
+		}
+		s = &Schema{Type: "array", Items: items}
+	default:
+		return g.schema(t, rules)
+	}
+	if err := applyRules(s, t, here); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// operationIDs returns each operation's operationId: the explicit one, or
+// one derived as FastAPI does, "<handler>_<path>_<method>" in snake case
+// ("read_item_items__item_id__get"; "items__item_id__get" for an anonymous
+// handler), made unique with "_2", "_3", … in the order of ops. Explicit
+// IDs are reserved first and must be unique.
+func operationIDs(ops []Operation) ([]string, error) {
+	ids := make([]string, len(ops))
+	taken := map[string]bool{}
+	for i, op := range ops {
+		if op.OperationID == "" {
+			continue
+		}
+		if taken[op.OperationID] {
+			return nil, fmt.Errorf("openapi: operationId %q is used by more than one route (%s %s among them)", op.OperationID, op.Method, op.Pattern)
+		}
+		taken[op.OperationID] = true
+		ids[i] = op.OperationID
+	}
+	for i, op := range ops {
+		if ids[i] != "" {
+			continue
+		}
+		path, _, err := translatePattern(op.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		base := strings.ToLower(op.Method)
+		if name, ok := handlerName(op.HandlerName); ok {
+			base = nonWord(snake(name)+path) + "_" + base
+		} else if p := strings.TrimPrefix(nonWord(path), "_"); p != "" {
+			base = p + "_" + base
+		}
+		id := base
+		for n := 2; taken[id]; n++ {
+			id = base + "_" + strconv.Itoa(n)
+		}
+		taken[id] = true
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// nonWord replaces every character other than ASCII letters, digits and
+// "_" with "_" (Python's re.sub(r"\W", "_", …) for ASCII input).
+func nonWord(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c < unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c)) || c == '_' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// handlerName extracts a named function's name from a runtime function
+// name ("example.com/app.readItem" → "readItem", "app.(*Svc).Get-fm" →
+// "Get"); ok is false for closures ("app.main.func1") and empty names.
+func handlerName(full string) (string, bool) {
+	name := strings.ReplaceAll(full, "[...]", "")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSuffix(name, "-fm")
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if name == "" || strings.HasPrefix(name, "func") && isDigits(name[4:]) || isDigits(name) {
+		return "", false
+	}
+	for _, c := range name {
+		if !(unicode.IsLetter(c) || unicode.IsDigit(c) || c == '_') {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// words splits an identifier into words at underscores and case changes:
+// "getHTTPStatus" → ["get", "HTTP", "Status"].
+func words(name string) []string {
+	var out []string
+	rs := []rune(name)
+	start := 0
+	flush := func(end int) {
+		if end > start {
+			out = append(out, string(rs[start:end]))
+		}
+	}
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		if c == '_' {
+			flush(i)
+			start = i + 1
+			continue
+		}
+		if i > start && unicode.IsUpper(c) {
+			prev := rs[i-1]
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
+				flush(i)
+				start = i
+			}
+		}
+	}
+	flush(len(rs))
+	return out
+}
+
+// snake is name in snake case: "readItem" → "read_item".
+func snake(name string) string {
+	return strings.ToLower(strings.Join(words(name), "_"))
+}
+
+// summaryOf is FastAPI's summary for a handler: its name's words,
+// capitalised ("readItem" → "Read Item", "getHTTPStatus" → "Get HTTP Status").
+func summaryOf(name string) string {
+	ws := words(name)
+	for i, w := range ws {
+		rs := []rune(w)
+		rs[0] = unicode.ToUpper(rs[0])
+		ws[i] = string(rs)
+	}
+	return strings.Join(ws, " ")
+}
+
+// validationErrorSchema is FastAPI's (0.115+) ValidationError component.
+func validationErrorSchema() *Schema {
+	props := &Properties{}
+	props.Set("loc", &Schema{Title: "Location", Type: "array", Items: &Schema{AnyOf: []*Schema{{Type: "string"}, {Type: "integer"}}}})
+	props.Set("msg", &Schema{Title: "Message", Type: "string"})
+	props.Set("type", &Schema{Title: "Error Type", Type: "string"})
+	props.Set("input", &Schema{Title: "Input"})
+	props.Set("ctx", &Schema{Title: "Context", Type: "object"})
+	return &Schema{Title: "ValidationError", Type: "object", Properties: props, Required: []string{"loc", "msg", "type"}}
+}
+
+// httpValidationErrorSchema is FastAPI's HTTPValidationError component.
+func httpValidationErrorSchema() *Schema {
+	props := &Properties{}
+	props.Set("detail", &Schema{Title: "Detail", Type: "array", Items: &Schema{Ref: refPrefix + validationErrorName}})
+	return &Schema{Title: "HTTPValidationError", Type: "object", Properties: props}
+}
+
+// httpErrorSchema is the body of a brisk.Error response: {"detail": …},
+// where detail is whatever the handler passed (often a string).
+func httpErrorSchema() *Schema {
+	props := &Properties{}
+	props.Set("detail", &Schema{Description: "What went wrong: the detail given to brisk.Error, usually a string."})
+	return &Schema{Title: "HTTPError", Type: "object", Properties: props, Required: []string{"detail"}}
+}

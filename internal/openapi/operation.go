@@ -1,0 +1,63 @@
+// Package openapi builds Brisk's OpenAPI 3.1 document from the routes the App
+// compiled, and serves the interactive docs pages.
+package openapi
+
+import "reflect"
+
+// Info is the document's "info" object, from brisk.Config.
+type Info struct {
+	Title       string
+	Version     string
+	Description string
+}
+
+// Operation describes one registered route, as the App's compiled plan sees
+// it. The App fills it at registration; Build turns a list of them into the
+// document.
+type Operation struct {
+	Method  string // upper case, e.g. "GET"
+	Pattern string // the full chi pattern, e.g. "/items/{id:[0-9]+}"
+
+	OperationID string // "" means derive one (stable and unique)
+	Summary     string
+	Description string
+	Tags        []string
+	Deprecated  bool
+	HandlerName string // the handler's function name, for derived IDs and summaries
+
+	// Params lists path, query, header and cookie parameters of the handler
+	// and of every dependency in its tree, in discovery order; the same (In,
+	// Name) may appear more than once and must be deduplicated.
+	Params []Param
+
+	Body         reflect.Type // the JSON request body's Go type; nil: none
+	BodyRequired bool
+
+	Status   int          // the success status (200 unless brisk.Status says otherwise)
+	Response reflect.Type // the success response's Go type; nil: unknown or none (204)
+
+	// CanFail422 is true when the route validates input and can answer 422.
+	CanFail422 bool
+
+	// Responses are extra responses declared with a route option.
+	Responses []Response
+}
+
+// Param is one path, query, header or cookie parameter.
+type Param struct {
+	Name        string       // the name on the wire
+	In          string       // "path", "query", "header" or "cookie"
+	Type        reflect.Type // the Go type of the field (may be a pointer: optional, or a slice: repeated)
+	Required    bool
+	Default     string // the raw `default` tag; "" when none
+	HasDefault  bool
+	Validate    string // the raw `validate` tag
+	Description string // from a `doc:"…"` tag, if any
+}
+
+// Response is a declared response other than the success one.
+type Response struct {
+	Status      int
+	Description string
+	Type        reflect.Type // the body's Go type; nil: {"detail": ...} HTTPError shape
+}

@@ -1,0 +1,549 @@
+package openapi
+
+import (
+	"bytes"
+	"cmp"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Schema is a JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it). Only the
+// keywords Brisk emits are present; the field order is the order they appear
+// in the document.
+type Schema struct {
+	Title                string      `json:"title,omitempty"`
+	Ref                  string      `json:"$ref,omitempty"`
+	AnyOf                []*Schema   `json:"anyOf,omitempty"`
+	AllOf                []*Schema   `json:"allOf,omitempty"`
+	Type                 any         `json:"type,omitempty"` // a string, or []string for nullable types
+	Format               string      `json:"format,omitempty"`
+	ContentEncoding      string      `json:"contentEncoding,omitempty"`
+	Items                *Schema     `json:"items,omitempty"`
+	Properties           *Properties `json:"properties,omitempty"`
+	AdditionalProperties *Schema     `json:"additionalProperties,omitempty"`
+	Required             []string    `json:"required,omitempty"`
+	Enum                 []any       `json:"enum,omitempty"`
+	Const                any         `json:"const,omitempty"`
+	Pattern              string      `json:"pattern,omitempty"`
+	MinLength            *int        `json:"minLength,omitempty"`
+	MaxLength            *int        `json:"maxLength,omitempty"`
+	Minimum              json.Number `json:"minimum,omitempty"`
+	ExclusiveMinimum     json.Number `json:"exclusiveMinimum,omitempty"`
+	Maximum              json.Number `json:"maximum,omitempty"`
+	ExclusiveMaximum     json.Number `json:"exclusiveMaximum,omitempty"`
+	MinItems             *int        `json:"minItems,omitempty"`
+	MaxItems             *int        `json:"maxItems,omitempty"`
+	UniqueItems          bool        `json:"uniqueItems,omitempty"`
+	MinProperties        *int        `json:"minProperties,omitempty"`
+	MaxProperties        *int        `json:"maxProperties,omitempty"`
+	Default              any         `json:"default,omitempty"`
+	Description          string      `json:"description,omitempty"`
+}
+
+// Properties is a JSON object of named schemas that keeps insertion order
+// (struct field order), so documents are stable and read like the Go code.
+type Properties struct {
+	names   []string
+	schemas map[string]*Schema
+}
+
+// Set adds or replaces the schema of a property; a new name goes last.
+func (p *Properties) Set(name string, s *Schema) {
+	if p.schemas == nil {
+		p.schemas = map[string]*Schema{}
+	}
+	if _, ok := p.schemas[name]; !ok {
+		p.names = append(p.names, name)
+	}
+	p.schemas[name] = s
+}
+
+// MarshalJSON writes the properties in insertion order.
+func (p *Properties) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, name := range p.names {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, err := marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := marshal(p.schemas[name])
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// marshal is json.Marshal without HTML escaping, so descriptions keep their
+// "<", ">" and "&".
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+const refPrefix = "#/components/schemas/"
+
+// Names of the built-in components; a user type with one of these names is
+// package-qualified.
+const (
+	httpValidationErrorName = "HTTPValidationError"
+	validationErrorName     = "ValidationError"
+	httpErrorName           = "HTTPError"
+)
+
+// implements reports whether t or *t implements iface.
+func implements(t, iface reflect.Type) bool {
+	if t.Implements(iface) {
+		return true
+	}
+	return t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(iface)
+}
+
+// special returns the schema of types that encoding/json does not write by
+// their kind: well-known types and types with their own (text) marshalling.
+// A type with its own JSON marshalling has an unknown shape: {}.
+func special(t reflect.Type) (*Schema, bool) {
+	switch t {
+	case reflect.TypeFor[time.Time]():
+		return &Schema{Type: "string", Format: "date-time"}, true
+	case reflect.TypeFor[time.Duration]():
+		return &Schema{Type: "integer"}, true // nanoseconds, as encoding/json writes it
+	case reflect.TypeFor[json.RawMessage]():
+		return &Schema{}, true
+	case reflect.TypeFor[json.Number]():
+		return &Schema{Type: "number"}, true
+	}
+	jsonMarshaler := reflect.TypeFor[json.Marshaler]()
+	textMarshaler := reflect.TypeFor[encoding.TextMarshaler]()
+	if t.Kind() == reflect.Interface {
+		return &Schema{}, true
+	}
+	if implements(t, jsonMarshaler) || implements(t, reflect.TypeFor[json.Unmarshaler]()) {
+		return &Schema{}, true
+	}
+	if implements(t, textMarshaler) || implements(t, reflect.TypeFor[encoding.TextUnmarshaler]()) {
+		return &Schema{Type: "string"}, true
+	}
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !implements(t.Elem(), jsonMarshaler) && !implements(t.Elem(), textMarshaler) {
+		return &Schema{Type: "string", ContentEncoding: "base64"}, true
+	}
+	return nil, false
+}
+
+// isComponent reports whether t gets its own entry under
+// components/schemas: a named struct type without special marshalling.
+func isComponent(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct || t.Name() == "" {
+		return false
+	}
+	_, sp := special(t)
+	return !sp
+}
+
+// generator turns Go types into schemas, sharing one set of components.
+type generator struct {
+	names      map[reflect.Type]string // component name of each named struct
+	components map[string]*Schema
+	seen       map[reflect.Type]bool // structs collect has walked
+	order      []reflect.Type        // the named structs collect found
+}
+
+func newGenerator() *generator {
+	return &generator{
+		names:      map[reflect.Type]string{},
+		components: map[string]*Schema{},
+		seen:       map[reflect.Type]bool{},
+	}
+}
+
+// collect walks t and records every named struct type it reaches, so that
+// component names can be chosen knowing all of them.
+func (g *generator) collect(t reflect.Type) {
+	if t == nil {
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if _, ok := special(t); ok {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		g.collect(t.Elem())
+	case reflect.Struct:
+		if g.seen[t] {
+			return
+		}
+		g.seen[t] = true
+		if isComponent(t) {
+			g.order = append(g.order, t)
+		}
+		for _, f := range jsonFields(t) {
+			g.collect(f.typ)
+		}
+	}
+}
+
+// schema returns the schema of a value of type t, with the validate rules
+// applied (rules after "dive" go to the elements). A pointer is nullable
+// unless its rules say "required" (null fails validation then).
+func (g *generator) schema(t reflect.Type, rules []string) (*Schema, error) {
+	here, dive := splitDive(rules)
+	if t.Kind() == reflect.Pointer {
+		inner, err := g.schema(t.Elem(), rules)
+		if err != nil || hasRule(here, "required") {
+			return inner, err
+		}
+		return nullable(inner), nil
+	}
+	s, err := g.base(t, dive)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyRules(s, t, here); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// base is the schema of t (not a pointer) before its own validate rules;
+// dive holds the rules for its elements.
+func (g *generator) base(t reflect.Type, dive []string) (*Schema, error) {
+	if s, ok := special(t); ok {
+		return s, nil
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return &Schema{Type: "boolean"}, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return &Schema{Type: "integer"}, nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return &Schema{Type: "integer", Minimum: "0"}, nil
+	case reflect.Float32, reflect.Float64:
+		return &Schema{Type: "number"}, nil
+	case reflect.String:
+		return &Schema{Type: "string"}, nil
+	case reflect.Slice, reflect.Array:
+		items, err := g.schema(t.Elem(), dive)
+		if err != nil {
+			return nil, err
+		}
+		s := &Schema{Type: "array", Items: items}
+		if t.Kind() == reflect.Array {
+			n := t.Len()
+			s.MinItems, s.MaxItems = &n, &n
+		}
+		return s, nil
+	case reflect.Map:
+		if err := checkMapKey(t); err != nil {
+			return nil, err
+		}
+		values, err := g.schema(t.Elem(), skipKeys(dive))
+		if err != nil {
+			return nil, err
+		}
+		return &Schema{Type: "object", AdditionalProperties: values}, nil
+	case reflect.Struct:
+		if t.Name() == "" {
+			return g.object(t)
+		}
+		return g.ref(t)
+	}
+	return nil, fmt.Errorf("openapi: type %s cannot be written as JSON", t)
+}
+
+func checkMapKey(t reflect.Type) error {
+	k := t.Key()
+	switch k.Kind() {
+	case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return nil
+	}
+	if implements(k, reflect.TypeFor[encoding.TextMarshaler]()) {
+		return nil
+	}
+	return fmt.Errorf("openapi: map key type %s of %s cannot be written as JSON", k, t)
+}
+
+// ref returns a $ref to the component of the named struct t, building the
+// component the first time (a placeholder goes in first, so recursive
+// types end at the $ref).
+func (g *generator) ref(t reflect.Type) (*Schema, error) {
+	name, ok := g.names[t]
+	if !ok {
+		return nil, fmt.Errorf("openapi: internal error: type %s was not collected", t)
+	}
+	if _, built := g.components[name]; !built {
+		g.components[name] = &Schema{} // placeholder while building
+		obj, err := g.object(t)
+		if err != nil {
+			return nil, err
+		}
+		g.components[name] = obj
+	}
+	return &Schema{Ref: refPrefix + name}, nil
+}
+
+// object is the inline object schema of struct t's JSON fields.
+func (g *generator) object(t reflect.Type) (*Schema, error) {
+	s := &Schema{Type: "object", Properties: &Properties{}}
+	for _, f := range jsonFields(t) {
+		rules := parseRules(f.sf.Tag.Get("validate"))
+		here, _ := splitDive(rules)
+		ruleRequired := hasRule(here, "required")
+		var fs *Schema
+		var err error
+		if f.quoted {
+			fs = &Schema{Type: "string"}
+			if f.typ.Kind() == reflect.Pointer {
+				fs = nullable(fs)
+			}
+		} else {
+			fs, err = g.schema(f.typ, rules)
+			if err != nil {
+				return nil, fmt.Errorf("%w (field %s.%s)", err, t, f.sf.Name)
+			}
+		}
+		def, hasDef := f.sf.Tag.Lookup("default")
+		if hasDef {
+			v, err := jsonDefault(f.typ, def)
+			if err != nil {
+				return nil, fmt.Errorf("openapi: field %s.%s: %w", t, f.sf.Name, err)
+			}
+			if f.quoted { // ",string": the value is written inside a string
+				if v, err = marshal(string(v)); err != nil {
+					return nil, err
+				}
+			}
+			fs = withExtra(fs, v, "")
+		}
+		if doc := f.sf.Tag.Get("doc"); doc != "" {
+			fs = withExtra(fs, nil, doc)
+		}
+		s.Properties.Set(f.name, fs)
+		if ruleRequired || (!hasDef && !f.omitEmpty && !f.omitZero && !f.viaPointer && !optionalKind(f.typ)) {
+			s.Required = append(s.Required, f.name)
+		}
+	}
+	return s, nil
+}
+
+// optionalKind reports the kinds whose JSON fields are optional by default.
+func optionalKind(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	}
+	return false
+}
+
+// withExtra sets a default and/or a description on s. A $ref is copied
+// first: the $ref schema object may be shared.
+func withExtra(s *Schema, def any, desc string) *Schema {
+	c := *s
+	if def != nil {
+		c.Default = def
+	}
+	if desc != "" {
+		c.Description = desc
+	}
+	return &c
+}
+
+// nullable makes s also accept null: a type array for inline schemas,
+// anyOf with {"type":"null"} for $refs and schemas without a single type.
+func nullable(s *Schema) *Schema {
+	if typ, ok := s.Type.(string); ok && s.Ref == "" && s.Const == nil {
+		c := *s
+		c.Type = []string{typ, "null"}
+		if c.Enum != nil {
+			c.Enum = append(append([]any(nil), c.Enum...), nil)
+		}
+		return &c
+	}
+	if s.Type == nil && s.Ref == "" && s.AnyOf == nil && s.AllOf == nil && s.Enum == nil && s.Const == nil {
+		return s // {} already accepts null
+	}
+	if _, ok := s.Type.([]string); ok {
+		return s // already nullable
+	}
+	return &Schema{AnyOf: []*Schema{s, {Type: "null"}}}
+}
+
+// jsonField is one field as encoding/json sees it.
+type jsonField struct {
+	name       string
+	tagged     bool
+	index      []int
+	typ        reflect.Type
+	sf         reflect.StructField
+	omitEmpty  bool
+	omitZero   bool
+	quoted     bool // the ",string" option on a scalar
+	viaPointer bool // reached through an embedded pointer: absent when it is nil
+}
+
+// jsonFields returns the fields encoding/json writes for struct t, in its
+// order, with its rules for embedded structs: fields of embedded structs are
+// promoted, the shallowest wins, a tagged field beats an untagged one at the
+// same depth, and a remaining tie hides the name altogether.
+func jsonFields(t reflect.Type) []jsonField {
+	type queued struct {
+		typ        reflect.Type
+		index      []int
+		viaPointer bool
+	}
+	var fields []jsonField
+	var current []queued
+	next := []queued{{typ: t}}
+	var count, nextCount map[reflect.Type]int
+	visited := map[reflect.Type]bool{}
+	for len(next) > 0 {
+		current, next = next, nil
+		count, nextCount = nextCount, map[reflect.Type]int{}
+		for _, f := range current {
+			if visited[f.typ] {
+				continue
+			}
+			visited[f.typ] = true
+			for i := 0; i < f.typ.NumField(); i++ {
+				sf := f.typ.Field(i)
+				if sf.Anonymous {
+					et := sf.Type
+					if et.Kind() == reflect.Pointer {
+						et = et.Elem()
+					}
+					if !sf.IsExported() && et.Kind() != reflect.Struct {
+						continue
+					}
+				} else if !sf.IsExported() {
+					continue
+				}
+				tag := sf.Tag.Get("json")
+				if tag == "-" {
+					continue
+				}
+				name, opts, _ := strings.Cut(tag, ",")
+				if !validTagName(name) {
+					name = ""
+				}
+				index := append(append([]int(nil), f.index...), i)
+				ft := sf.Type
+				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if name != "" || !sf.Anonymous || ft.Kind() != reflect.Struct {
+					jf := jsonField{
+						name:       name,
+						tagged:     name != "",
+						index:      index,
+						typ:        sf.Type,
+						sf:         sf,
+						omitEmpty:  hasOpt(opts, "omitempty"),
+						omitZero:   hasOpt(opts, "omitzero"),
+						viaPointer: f.viaPointer,
+					}
+					if jf.name == "" {
+						jf.name = sf.Name
+					}
+					if hasOpt(opts, "string") {
+						switch ft.Kind() {
+						case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+							reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+							reflect.Float32, reflect.Float64, reflect.String:
+							jf.quoted = true
+						}
+					}
+					fields = append(fields, jf)
+					if count[f.typ] > 1 {
+						// Two embeddings of the same type at this depth:
+						// a duplicate makes the name ambiguous below.
+						fields = append(fields, jf)
+					}
+					continue
+				}
+				nextCount[ft]++
+				if nextCount[ft] == 1 {
+					next = append(next, queued{typ: ft, index: index, viaPointer: f.viaPointer || sf.Type.Kind() == reflect.Pointer})
+				}
+			}
+		}
+	}
+	// Group by name; within a name, shallowest first, then tagged first.
+	slices.SortFunc(fields, func(a, b jsonField) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(a.index), len(b.index)); c != 0 {
+			return c
+		}
+		if a.tagged != b.tagged {
+			if a.tagged {
+				return -1
+			}
+			return 1
+		}
+		return slices.Compare(a.index, b.index)
+	})
+	out := fields[:0]
+	for i, advance := 0, 0; i < len(fields); i += advance {
+		name := fields[i].name
+		for advance = 1; i+advance < len(fields); advance++ {
+			if fields[i+advance].name != name {
+				break
+			}
+		}
+		if advance > 1 && len(fields[i].index) == len(fields[i+1].index) && fields[i].tagged == fields[i+1].tagged {
+			continue // ambiguous: encoding/json writes neither
+		}
+		out = append(out, fields[i])
+	}
+	slices.SortFunc(out, func(a, b jsonField) int { return slices.Compare(a.index, b.index) })
+	return out
+}
+
+func hasOpt(opts, want string) bool {
+	for opts != "" {
+		var o string
+		o, opts, _ = strings.Cut(opts, ",")
+		if o == want {
+			return true
+		}
+	}
+	return false
+}
+
+// validTagName is encoding/json's rule for usable names in json tags.
+func validTagName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			return false
+		}
+	}
+	return true
+}

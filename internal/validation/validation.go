@@ -1,0 +1,347 @@
+// Package validation runs go-playground/validator/v10 rules and reports the
+// failures in pydantic v2's shape, with paths made of the names on the wire.
+//
+// A Validator is built once and shared; Has is asked once per type at
+// registration so rule-free types skip validation entirely; Check runs per
+// request and returns Failures; Failure.Item turns each into a 422 detail item.
+//
+// Paths: struct fields appear under their wire names (see New); embedded
+// structs without a wire name are flattened into their parent, as
+// encoding/json does; slice and array elements appear as int indexes and map
+// entries as their keys (formatted with fmt's %v, so always strings). A map
+// key containing "]" followed by ".", "[" or the end cannot be told apart from
+// the path that follows it; such keys are reported as validator spells them,
+// cut at the first such "]".
+//
+// validator/v10's semantics are kept: rules on a slice's elements need
+// `validate:"dive,…"`, and nested structs in slices are only validated under
+// a dive. A struct, slice or map given to Check itself is always walked.
+package validation
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// wireTags are the tags that name a field on the wire, in order of precedence.
+var wireTags = [...]string{"json", "query", "path", "header", "cookie", "form"}
+
+// Validator wraps one validator/v10 instance (struct info cached by validator
+// itself). Safe for concurrent use. The zero value is not usable: call New.
+type Validator struct {
+	v *validator.Validate
+}
+
+// New returns a Validator whose field names are the names on the wire: the
+// name from the first of the tags json, query, path, header, cookie, form
+// (the part before the comma; "-" means skip) and the Go name otherwise.
+//
+// "-" and empty names (`json:",omitempty"`) pass to the next tag in the list.
+// `required` on a non-pointer struct field is enforced (validator's
+// WithRequiredStructEnabled, the default of its next major version).
+func New() *Validator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		if name := wireName(f); name != "" {
+			return name
+		}
+		return f.Name
+	})
+	return &Validator{v: v}
+}
+
+// wireName is the name given to f by its first wire tag, or "".
+func wireName(f reflect.StructField) string {
+	for _, key := range wireTags {
+		tag, ok := f.Tag.Lookup(key)
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name != "" && name != "-" {
+			return name
+		}
+	}
+	return ""
+}
+
+// fieldName is the name of f in a path: its wire name or its Go name.
+func fieldName(f reflect.StructField) string {
+	if name := wireName(f); name != "" {
+		return name
+	}
+	return f.Name
+}
+
+// promoted reports whether f is an embedded struct whose fields encoding/json
+// shows at the parent's level.
+func promoted(f reflect.StructField) bool {
+	if !f.Anonymous || wireName(f) != "" {
+		return false
+	}
+	t := f.Type
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Struct
+}
+
+// Has reports whether values of t (struct, pointer to struct, slice/array/map
+// of those, nested) carry any `validate` rule anywhere, so the caller can skip
+// validation entirely for rule-free types. Called at registration, not per
+// request.
+func (v *Validator) Has(t reflect.Type) bool {
+	return has(t, map[reflect.Type]bool{})
+}
+
+func has(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return has(t.Elem(), seen)
+	case reflect.Map:
+		return has(t.Key(), seen) || has(t.Elem(), seen)
+	case reflect.Struct:
+	default:
+		return false
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous {
+			continue // validator skips unexported fields
+		}
+		tag := f.Tag.Get("validate")
+		if tag == "-" {
+			continue
+		}
+		if tag != "" || has(f.Type, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// Failure is one failing rule.
+type Failure struct {
+	// Path is the field's path below the checked value: wire names (string)
+	// and list indexes (int) / map keys (string), e.g. ["items", 0, "name"].
+	Path []any
+	// TopField is the Go name of the top-level struct field the path starts in
+	// ("" for slice/map roots) — lets the caller map request-model fields to
+	// path/query/header/cookie/body. For a field promoted from an embedded
+	// struct it is the promoted field's name (reflect's FieldByName finds it);
+	// for a rule on the embedded struct itself, the embedded type's name.
+	TopField string
+	// Tag is the failing rule ("required", "min", "hexcolor|rgb", …) and Param
+	// its parameter ("3", "a b c", or "").
+	Tag, Param string
+	// Value is the offending value.
+	Value any
+}
+
+// Check validates value (a struct or pointer to struct, or a slice, array or
+// map of those, nested) and returns one Failure per failing rule, in
+// validator's order; nil when all hold. Slices and maps given to Check are
+// walked element by element (map keys in sorted order), each struct checked.
+func (v *Validator) Check(value any) []Failure {
+	rv := reflect.ValueOf(value)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		if rv.CanAddr() {
+			value = rv.Addr().Interface()
+		}
+		return v.checkStruct(value, rv.Type(), nil, true, nil)
+	case reflect.Slice, reflect.Array, reflect.Map:
+		return v.walk(rv, nil, nil)
+	}
+	return nil
+}
+
+// walk checks every struct inside the container rv, prefixing their paths.
+func (v *Validator) walk(rv reflect.Value, prefix []any, out []Failure) []Failure {
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return out
+		}
+		return v.walk(rv.Elem(), prefix, out)
+	case reflect.Struct:
+		var s any
+		if rv.CanAddr() {
+			s = rv.Addr().Interface()
+		} else {
+			s = rv.Interface()
+		}
+		return v.checkStruct(s, rv.Type(), prefix, false, out)
+	case reflect.Slice, reflect.Array:
+		if !mayHold(rv.Type().Elem()) {
+			return out
+		}
+		for i := range rv.Len() {
+			out = v.walk(rv.Index(i), append(prefix[:len(prefix):len(prefix)], i), out)
+		}
+	case reflect.Map:
+		if !mayHold(rv.Type().Elem()) {
+			return out
+		}
+		type entry struct {
+			key string
+			val reflect.Value
+		}
+		entries := make([]entry, 0, rv.Len())
+		for it := rv.MapRange(); it.Next(); {
+			entries = append(entries, entry{keyString(it.Key()), it.Value()})
+		}
+		slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
+		for _, e := range entries {
+			out = v.walk(e.val, append(prefix[:len(prefix):len(prefix)], e.key), out)
+		}
+	}
+	return out
+}
+
+// mayHold reports whether values of t may be or contain structs.
+func mayHold(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Array, reflect.Map:
+		return true
+	}
+	return false
+}
+
+func keyString(k reflect.Value) string {
+	if k.Kind() == reflect.String {
+		return k.String()
+	}
+	return fmt.Sprint(k.Interface())
+}
+
+// checkStruct runs validator on s (a struct or pointer to one, of type t).
+// top says whether t is the root, whose fields are the top fields.
+func (v *Validator) checkStruct(s any, t reflect.Type, prefix []any, top bool, out []Failure) []Failure {
+	err := v.v.Struct(s)
+	if err == nil {
+		return out
+	}
+	var errs validator.ValidationErrors
+	if !errors.As(err, &errs) {
+		// validator refuses only values that are not structs, ruled out above.
+		panic(fmt.Sprintf("validation: %v", err))
+	}
+	root := ""
+	if t.Name() != "" {
+		root = t.Name() + "."
+	}
+	for _, fe := range errs {
+		ns := strings.TrimPrefix(fe.StructNamespace(), root)
+		path, topField := pathOf(t, ns, prefix)
+		f := Failure{Path: path, Tag: fe.Tag(), Param: fe.Param(), Value: fe.Value()}
+		if top {
+			f.TopField = topField
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// pathOf turns a validator struct namespace below a value of type t (Go field
+// names, "[i]" indexes and "[key]" keys) into a wire path.
+func pathOf(t reflect.Type, ns string, prefix []any) (path []any, topField string) {
+	path = append(make([]any, 0, len(prefix)+4), prefix...)
+	embedded := ""
+	for ns != "" {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch ns[0] {
+		case '.':
+			ns = ns[1:]
+		case '[':
+			end := closing(ns)
+			key := ns[1:end]
+			ns = ns[end+1:]
+			if t == nil {
+				path = append(path, key)
+				continue
+			}
+			switch t.Kind() {
+			case reflect.Slice, reflect.Array:
+				if i, err := strconv.Atoi(key); err == nil {
+					path = append(path, i)
+				} else {
+					path = append(path, key)
+				}
+				t = t.Elem()
+			case reflect.Map:
+				path = append(path, key)
+				t = t.Elem()
+			default:
+				path = append(path, key)
+				t = nil
+			}
+		default:
+			end := strings.IndexAny(ns, ".[")
+			if end < 0 {
+				end = len(ns)
+			}
+			name := ns[:end]
+			ns = ns[end:]
+			if t == nil || t.Kind() != reflect.Struct {
+				path = append(path, name)
+				t = nil
+				continue
+			}
+			f, ok := t.FieldByName(name)
+			if !ok {
+				path = append(path, name)
+				t = nil
+				continue
+			}
+			t = f.Type
+			if promoted(f) {
+				if embedded == "" && topField == "" {
+					embedded = f.Name
+				}
+				continue
+			}
+			if topField == "" {
+				topField = f.Name
+			}
+			path = append(path, fieldName(f))
+		}
+	}
+	if topField == "" {
+		topField = embedded
+	}
+	return path, topField
+}
+
+// closing finds the "]" that ends the bracket at ns[0]: the first one
+// followed by the end, "." or "[".
+func closing(ns string) int {
+	for i := 1; i < len(ns); i++ {
+		if ns[i] == ']' && (i+1 == len(ns) || ns[i+1] == '.' || ns[i+1] == '[') {
+			return i
+		}
+	}
+	return len(ns) - 1
+}

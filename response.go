@@ -1,0 +1,151 @@
+package brisk
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// Response is a response not yet sent. Handlers may return one for full
+// control of status, headers and body; call-next middleware receives one from
+// next and may change its status and headers before returning it.
+//
+// A response that was streamed (its handler flushed, or wrote more than the
+// middleware buffer) has already been sent when next returns: changes to it
+// no longer reach the client (see Streamed).
+type Response struct {
+	status int
+	header http.Header
+	body   []byte
+
+	// value is a JSON body not yet serialised: typed handlers hand their
+	// result over unserialised, so a call-next stack costs no extra copy.
+	value    any
+	hasValue bool
+
+	// streamed is set once the response has gone to the client.
+	streamed bool
+}
+
+// JSON returns a response whose body is v as JSON.
+func JSON(status int, v any) *Response {
+	return &Response{status: status, header: http.Header{"Content-Type": jsonContentType}, value: v, hasValue: true}
+}
+
+// Text returns a text/plain response.
+func Text(status int, s string) *Response {
+	return &Response{status: status, header: http.Header{"Content-Type": textContentType}, body: []byte(s)}
+}
+
+// HTML returns a text/html response.
+func HTML(status int, s string) *Response {
+	return &Response{status: status, header: http.Header{"Content-Type": htmlContentType}, body: []byte(s)}
+}
+
+// Blob returns a response with body b of the given content type.
+func Blob(status int, contentType string, b []byte) *Response {
+	return &Response{status: status, header: http.Header{"Content-Type": {contentType}}, body: b}
+}
+
+// Redirect returns a redirect to url with status (307 when status is 0, as
+// Starlette's RedirectResponse).
+func Redirect(status int, url string) *Response {
+	if status == 0 {
+		status = http.StatusTemporaryRedirect
+	}
+	return &Response{status: status, header: http.Header{"Location": {url}}}
+}
+
+// Header returns the response's header map, to read or change.
+func (r *Response) Header() http.Header {
+	if r.header == nil {
+		r.header = make(http.Header)
+	}
+	return r.header
+}
+
+// StatusCode returns the response's status code.
+func (r *Response) StatusCode() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// SetStatusCode changes the response's status code.
+func (r *Response) SetStatusCode(code int) { r.status = code }
+
+// Streamed reports whether the response has already been sent to the client
+// (its handler flushed or exceeded the middleware buffer), so that changes
+// to its status and headers no longer apply.
+func (r *Response) Streamed() bool { return r.streamed }
+
+// Body returns the response body, serialising a JSON value if need be. A
+// streamed response's body is not available (nil).
+func (r *Response) Body() []byte {
+	if r.hasValue {
+		b, err := marshalJSON(r.value)
+		if err != nil {
+			return nil
+		}
+		r.body, r.value, r.hasValue = b, nil, false
+	}
+	return r.body
+}
+
+// SetBody replaces the response body (and drops a Content-Length set
+// before).
+func (r *Response) SetBody(b []byte) {
+	r.body, r.value, r.hasValue = b, nil, false
+	if r.header != nil {
+		r.header.Del("Content-Length")
+	}
+}
+
+// reset makes r reusable for a pooled writer.
+func (r *Response) reset() {
+	*r = Response{header: r.header}
+	clear(r.header)
+}
+
+// writeTo sends r to w. setLength asks for an explicit Content-Length, so a
+// client knows the response is complete before background tasks start.
+func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) error {
+	if r.streamed {
+		return nil
+	}
+	body := r.body
+	if r.hasValue {
+		b, err := enc.encode(r.value)
+		if err != nil {
+			return err
+		}
+		body = b
+	}
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = v
+	}
+	status := r.StatusCode()
+	if bodyAllowed(status) && setLength {
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	}
+	w.WriteHeader(status)
+	if bodyAllowed(status) && len(body) > 0 {
+		_, err := w.Write(body)
+		return err
+	}
+	return nil
+}
+
+// bodyAllowed reports whether a response with status may have a body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// Shared, never-mutated header values: assigning them saves an allocation per
+// response. Their capacity equals their length, so an Add copies.
+var (
+	jsonContentType = []string{"application/json"}[:1:1]
+	textContentType = []string{"text/plain; charset=utf-8"}[:1:1]
+	htmlContentType = []string{"text/html; charset=utf-8"}[:1:1]
+)
