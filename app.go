@@ -719,6 +719,13 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 func (a *App) Run(addr ...string) error {
 	address := listenAddr(addr)
 	a.freeze()
+	if a.cfg.OpenAPIURL != "" {
+		// Build the document now: a route it cannot describe is a startup
+		// error, not a surprise for the first reader of /docs.
+		if _, _, err := a.openAPI(); err != nil {
+			return fmt.Errorf("brisk: building the OpenAPI document: %w", err)
+		}
+	}
 	srv := &http.Server{
 		Addr:              address,
 		Handler:           a,
@@ -850,6 +857,7 @@ func (a *App) addRaw(pattern string, h http.Handler) {
 		return // the user routed it themselves
 	}
 	rt := &route{app: a, router: a.root, method: http.MethodGet, pattern: pattern, raw: h, handler: h}
+	rt.chain = rt
 	a.mux.Method(http.MethodGet, pattern, rt)
 	pr := a.routes[pattern]
 	if pr == nil {

@@ -32,32 +32,42 @@ type store struct {
 }
 
 func main() {
+	log.Fatal(newApp().Run())
+}
+
+// newApp builds the app; main_test.go drives it without a network.
+func newApp() *brisk.App {
 	db := &store{items: map[int]Item{1: {Name: "Hammer", Price: 9.5}}, next: 2}
-	app := brisk.New(brisk.Config{Title: "Hello Brisk"})
+	app := brisk.New(brisk.Config{Title: "Hello Brisk", Version: "1.0.0"})
 	app.Provide(func() *store { return db })
 
-	app.Get("/items/{id}", func(id int, q ItemQuery, s *store) (map[string]any, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		it, ok := s.items[id]
-		if !ok {
-			return nil, brisk.Error(404, "Item not found")
-		}
-		out := map[string]any{"id": id, "item": it}
-		if q.Q != nil {
-			out["q"] = *q.Q
-		}
-		return out, nil
-	}, brisk.Summary("Read an item"))
+	app.Get("/items/{id}", readItem, brisk.Summary("Read an item"), brisk.Tags("items"),
+		brisk.Responses(404, "Item not found", nil))
+	app.Post("/items", createItem, brisk.Status(201), brisk.Tags("items"))
+	return app
+}
 
-	app.Post("/items", func(it Item, s *store) map[string]any {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		id := s.next
-		s.next++
-		s.items[id] = it
-		return map[string]any{"id": id, "item": it}
-	}, brisk.Status(201))
+// readItem answers GET /items/{id}.
+func readItem(id int, q ItemQuery, s *store) (map[string]any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it, ok := s.items[id]
+	if !ok {
+		return nil, brisk.Error(404, "Item not found")
+	}
+	out := map[string]any{"id": id, "item": it}
+	if q.Q != nil {
+		out["q"] = *q.Q
+	}
+	return out, nil
+}
 
-	log.Fatal(app.Run())
+// createItem answers POST /items.
+func createItem(it Item, s *store) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.next
+	s.next++
+	s.items[id] = it
+	return map[string]any{"id": id, "item": it}
 }
