@@ -102,6 +102,8 @@ type App struct {
 	mu       sync.Mutex
 	serving  atomic.Bool
 	build    sync.Once
+	// buildPanic is what building the stack panicked with, if it did.
+	buildPanic any
 	handler  http.Handler
 	states   sync.Pool
 	captures sync.Pool
@@ -389,8 +391,16 @@ func containsString(list []string, s string) bool {
 // freeze builds the stacks; after it, registration panics.
 func (a *App) freeze() {
 	a.build.Do(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				// A bad layer (one returning a nil handler, say): every
+				// later request fails with the same message, not with a
+				// nil handler.
+				a.buildPanic = p
+				panic(p)
+			}
+		}()
 		a.addDocsRoutes()
-		a.serving.Store(true)
 		for _, rt := range a.all {
 			var h http.Handler = rt
 			for r := rt.router; r != nil && r != a.root; r = r.parent {
@@ -409,7 +419,13 @@ func (a *App) freeze() {
 				a.plainApp = true
 			}
 		}
+		// Last: a request that sees serving skips freeze and reads all the
+		// above without waiting for the Once.
+		a.serving.Store(true)
 	})
+	if a.buildPanic != nil {
+		panic(a.buildPanic)
+	}
 }
 
 // ServeHTTP serves a request: the middleware stack, routing, the route's
@@ -434,6 +450,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *App) finish(st *reqState, r *http.Request) {
 	if p := recover(); p != nil {
 		if isAbort(p) {
+			a.brokenOff(st, r)
 			a.release(st)
 			panic(p)
 		}
@@ -458,6 +475,7 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 	if st.root.wroteHeader {
 		// Part of the response is out: the client must see it broken.
+		a.brokenOff(st, r)
 		panic(errAbort)
 	}
 	writeJSON(&st.root, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil, false)
@@ -467,24 +485,50 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 // request's tasks and cleanups in the background.
 func (a *App) afterResponse(st *reqState, r *http.Request) {
 	var wait <-chan struct{}
-	if st.root.w.Header().Get("Content-Length") == "" {
+	if st.root.hijacked || st.root.w.Header().Get("Content-Length") == "" {
 		// Without a length the end of the response is written by net/http
 		// once ServeHTTP returns; the request context ends just then.
 		wait = r.Context().Done()
+	} else {
+		// With a length the client has it all once it is flushed.
+		flushed := make(chan struct{})
+		defer close(flushed)
+		wait = flushed
+	}
+	// The runner takes the work before the client can have the response, so
+	// that a Shutdown called by a client that has it waits for the work.
+	a.runner.Run(st.tasks, a.cleanupsAfter(st, r), wait, r.Method, r.URL.Path)
+	if st.root.hijacked {
+		return // the connection is the handler's: nothing of ours to flush
 	}
 	if !st.root.wroteHeader {
 		st.root.WriteHeader(http.StatusOK)
 	}
 	_ = http.NewResponseController(st.root.w).Flush()
-	var after func()
-	if cl := st.cleanups; len(cl) > 0 {
-		after = func() {
-			for i := len(cl) - 1; i >= 0; i-- {
-				a.runCleanup(cl[i], r.Method, r.URL.Path)
-			}
+}
+
+// brokenOff is afterResponse for a response net/http is about to abort (a
+// panic once it had started, or http.ErrAbortHandler): the tasks are
+// dropped, but the providers' cleanups still run, once ServeHTTP returned.
+func (a *App) brokenOff(st *reqState, r *http.Request) {
+	st.discardTasks()
+	if after := a.cleanupsAfter(st, r); after != nil {
+		a.runner.Run(nil, after, r.Context().Done(), r.Method, r.URL.Path)
+	}
+}
+
+// cleanupsAfter returns a func running the request's provider cleanups,
+// newest first, or nil when there are none.
+func (a *App) cleanupsAfter(st *reqState, r *http.Request) func() {
+	cl := st.cleanups
+	if len(cl) == 0 {
+		return nil
+	}
+	return func() {
+		for i := len(cl) - 1; i >= 0; i-- {
+			a.runCleanup(cl[i], r.Method, r.URL.Path)
 		}
 	}
-	a.runner.Run(st.tasks, after, wait, r.Method, r.URL.Path)
 }
 
 // runCleanup runs one provider cleanup; a panic is logged, not fatal.
@@ -743,6 +787,11 @@ func (a *App) Run(addr ...string) error {
 	a.mu.Unlock()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if a.log.Enabled(ctx, slog.LevelDebug) {
+		var stack strings.Builder
+		a.Describe(&stack)
+		a.log.Debug("brisk: middleware stack, in request order", slog.String("stack", stack.String()))
+	}
 	a.log.Info("brisk: serving", slog.String("addr", "http://"+ln.Addr().String()), slog.Int("routes", len(a.all)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -803,9 +852,14 @@ func (a *App) Describe(w io.Writer) {
 	fmt.Fprintln(w, "  -> router")
 	for _, rt := range a.all {
 		fmt.Fprintf(w, "       %s %s", rt.method, rt.pattern)
+		// A request meets the outermost group's layers first.
+		var routers []*Router
 		for r := rt.router; r != nil && r != a.root; r = r.parent {
-			for i := len(r.layers) - 1; i >= 0; i-- {
-				fmt.Fprintf(w, " -> %s", r.layers[i].describe())
+			routers = append(routers, r)
+		}
+		for j := len(routers) - 1; j >= 0; j-- {
+			for i := len(routers[j].layers) - 1; i >= 0; i-- {
+				fmt.Fprintf(w, " -> %s", routers[j].layers[i].describe())
 			}
 		}
 		fmt.Fprintf(w, " -> %s\n", runtimeFunc(rt.handler))

@@ -32,7 +32,6 @@ var (
 	errorType     = reflect.TypeFor[error]()
 	responseType  = reflect.TypeFor[*Response]()
 	cleanupType   = reflect.TypeFor[func()]()
-	handlerType   = reflect.TypeFor[http.Handler]()
 	unmarshalType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 

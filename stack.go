@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"reflect"
@@ -76,7 +77,14 @@ func (h *callNextHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			panic("brisk: call-next middleware returned a nil *Response without calling next")
 		}
 	}
-	if !resp.streamed {
+	if resp != &cw.resp && cw.resp.streamed {
+		// The rest of the stack streamed (or hijacked) its response: it is
+		// out, so a replacement cannot apply; appending it would corrupt it.
+		if cw.st != nil {
+			cw.st.app.log.WarnContext(r.Context(), "brisk: call-next middleware replaced a response already streamed to the client; the replacement is dropped",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("middleware", funcName(h.fn)))
+		}
+	} else if !resp.streamed {
 		var setLength bool
 		if cw.st != nil {
 			setLength = cw.st.wantsLength()
@@ -201,7 +209,6 @@ func (cw *captureWriter) commit() error {
 		cw.WriteHeader(http.StatusOK)
 	}
 	body := cw.resp.Body()
-	cw.resp.header.Del("Content-Length")
 	copyHeader(cw.under.Header(), cw.resp.header)
 	cw.under.WriteHeader(cw.resp.StatusCode())
 	cw.resp.streamed = true
@@ -273,6 +280,7 @@ type rootWriter struct {
 	w           http.ResponseWriter
 	st          *reqState
 	wroteHeader bool
+	hijacked    bool // the handler took the connection over
 	status      int
 }
 
@@ -323,7 +331,9 @@ func (rw *rootWriter) FlushError() error {
 // Hijack implements http.Hijacker.
 func (rw *rootWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	rw.wroteHeader = true
-	return http.NewResponseController(rw.w).Hijack()
+	c, brw, err := http.NewResponseController(rw.w).Hijack()
+	rw.hijacked = err == nil
+	return c, brw, err
 }
 
 // Unwrap lets http.ResponseController reach the server's writer.

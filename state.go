@@ -87,7 +87,7 @@ func newReqState(a *App) *reqState {
 
 // reset clears st for the pool, keeping its buffers.
 func (st *reqState) reset() {
-	st.root.w, st.root.wroteHeader, st.root.status = nil, false, 0
+	st.root.w, st.root.wroteHeader, st.root.hijacked, st.root.status = nil, false, false, 0
 	st.rctx.Reset()
 	st.route = nil
 	st.ctxAttached, st.rawPath = false, false

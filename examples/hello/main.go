@@ -32,7 +32,9 @@ type store struct {
 }
 
 func main() {
-	log.Fatal(newApp().Run())
+	if err := newApp().Run(); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // newApp builds the app; main_test.go drives it without a network.

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/briskgo/brisk/internal/exampletest"
+)
+
+func TestMain(m *testing.M) {
+	if exampletest.IsMain() {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func post(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "", nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+func readLog(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "log.txt"))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// The seed's tutorial002 over HTTP: the dependency's line first, then the
+// handler's, appended to log.txt byte for byte.
+func TestSendNotificationWithQuery(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir) // writeLog appends to ./log.txt, as in the seed
+	app := newApp()
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	drain := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, app.Shutdown(ctx))
+	}
+
+	code, body := post(t, srv.URL+"/send-notification/foo@example.com?q=shoes")
+	assert.Equal(t, 200, code)
+	assert.Equal(t, `{"message":"Message sent"}`, body)
+	drain()
+	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\n", readLog(t, dir))
+
+	// Without ?q the dependency adds nothing; the handler's line is appended.
+	code, body = post(t, srv.URL+"/send-notification/bar@example.com")
+	assert.Equal(t, 200, code)
+	assert.Equal(t, `{"message":"Message sent"}`, body)
+	drain()
+	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\nmessage to bar@example.com\n", readLog(t, dir))
+
+	exampletest.SaveOpenAPI(t, app, "background-dependencies")
+}
+
+// The program itself: main serves on HOST:PORT, and on SIGTERM drains the
+// tasks before it exits with status 0.
+func TestProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	p := exampletest.StartMain(t, dir)
+	code, body := post(t, p.URL+"/send-notification/foo@example.com?q=shoes")
+	assert.Equal(t, 200, code)
+	assert.Equal(t, `{"message":"Message sent"}`, body)
+	require.NoError(t, p.Stop(t), "exit status; the program logged:\n%s", p.Stderr())
+	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\n", readLog(t, dir))
+	assert.Contains(t, p.Stderr(), "brisk: shutting down")
+}
