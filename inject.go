@@ -220,8 +220,7 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 	}
 	cp.binders = make([]binder, t.NumIn())
 	ranks := make([]int, t.NumIn())
-	positional := 0
-	scratch := 0
+	positional, scratch, bodies := 0, 0, 0
 	for i := range t.NumIn() {
 		pt := t.In(i)
 		where := func() string {
@@ -248,6 +247,9 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 		case isRequestModel(pt):
 			cp.binders[i], ranks[i] = c.modelBinder(pt, where), rankModel
 		case isBodyType(pt):
+			if bodies++; bodies > 1 {
+				panic(fmt.Sprintf("brisk: %s: a second JSON body parameter; take one struct holding both", where()))
+			}
 			cp.binders[i], ranks[i] = c.bodyBinder(pt, nil, where), rankBody
 		case decode.IsScalar(pt):
 			if positional >= len(c.pathNames) {

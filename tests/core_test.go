@@ -472,6 +472,10 @@ func TestRegistrationFailsFast(t *testing.T) {
 			},
 			[]string{"item_id", "/x/{id}"},
 		},
+		"two JSON bodies": {
+			func(app *brisk.App) { app.Post("/x", func(a Item, b []Item) string { return "" }) },
+			[]string{"POST /x", "second JSON body", "parameter 1"},
+		},
 		"duplicate route": {
 			func(app *brisk.App) {
 				app.Get("/x", func() string { return "" })
