@@ -102,12 +102,13 @@ type App struct {
 	mu       sync.Mutex
 	serving  atomic.Bool
 	build    sync.Once
-	// buildPanic is what building the stack panicked with, if it did.
-	buildPanic any
 	handler  http.Handler
 	states   sync.Pool
 	captures sync.Pool
 	methods  []string
+
+	// buildPanic is what building the stack panicked with, if it did.
+	buildPanic any
 
 	docMu   sync.Mutex
 	doc     []byte
