@@ -592,6 +592,9 @@ func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() 
 			panic(fmt.Sprintf("brisk: %s: the pattern %s has no parameter %q (it names %v)", fieldWhere, c.pattern, mf.name, c.pathNames))
 		}
 	case "header":
+		// As FastAPI's Header(convert_underscores=True): user_agent is the
+		// User-Agent header.
+		mf.name = strings.ReplaceAll(mf.name, "_", "-")
 		mf.key = textproto.CanonicalMIMEHeaderKey(mf.name)
 	}
 	def, hasDef := f.Tag.Lookup("default")

@@ -67,6 +67,7 @@ type reqState struct {
 	cookieDone bool
 
 	body      bytes.Buffer
+	limited   io.LimitedReader
 	bodyRead  bool
 	bodyState *HTTPError
 
@@ -352,9 +353,13 @@ func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 	}
 	var src io.Reader = r.Body
 	if limit > 0 {
-		src = io.LimitReader(r.Body, limit+1)
+		// A LimitedReader of our own: io.LimitReader would allocate one.
+		st.limited = io.LimitedReader{R: r.Body, N: limit + 1}
+		src = &st.limited
 	}
-	if _, err := st.body.ReadFrom(src); err != nil {
+	_, err := st.body.ReadFrom(src)
+	st.limited.R = nil
+	if err != nil {
 		st.bodyState = Error(http.StatusBadRequest, "The request body could not be read")
 		st.abort = st.bodyState
 		return nil, false

@@ -108,6 +108,11 @@ func TestQueryHeaderCookieModel(t *testing.T) {
 	type Session struct {
 		ID string `cookie:"session"`
 	}
+	app.Get("/agent", func(h struct {
+		UserAgent string `header:"user_agent"`
+	}) string {
+		return h.UserAgent
+	})
 	app.Get("/me", func(s Session) string { return s.ID })
 	srv := serve(t, app)
 
@@ -130,6 +135,9 @@ func TestQueryHeaderCookieModel(t *testing.T) {
 	res = do(t, srv, "GET", "/items?limit=1000", "", "X-Token", "t")
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"1000","ctx":{"le":100}}]}`, res.Body)
+
+	assert.Equal(t, `"probe/1.0"`, do(t, srv, "GET", "/agent", "", "User-Agent", "probe/1.0").Body,
+		"underscores in header names mean hyphens, as FastAPI's Header()")
 
 	req, _ := http.NewRequest("GET", srv.URL+"/me", nil)
 	req.AddCookie(&http.Cookie{Name: "session", Value: "abc"})
