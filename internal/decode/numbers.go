@@ -156,6 +156,9 @@ func decodeFloat32(s string, p unsafe.Pointer) *Error {
 // Out-of-range magnitudes become ±Inf or 0, as in Rust.
 func parseFloat(s string, bits int) (float64, bool) {
 	s = strings.TrimSpace(s)
+	if len(s) == 4 && (s[0] == '+' || s[0] == '-') && strings.EqualFold(s[1:], "nan") {
+		return math.NaN(), true // Rust takes a sign on nan; strconv does not
+	}
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case 'x', 'X', 'p', 'P':

@@ -625,7 +625,7 @@ func decodeValue(n *node, raw []byte, v reflect.Value) string {
 		if !n.needApply {
 			p = nil
 		}
-		if scanValue(n, raw, start, p) {
+		if scanBody(n, raw, start, v.Interface(), p) {
 			return ""
 		}
 	}

@@ -2,11 +2,15 @@
 // reports what is wrong with it in FastAPI's (pydantic v2's) error shapes.
 //
 // Everything that depends on the type is worked out once, by [Compile]. On a
-// valid body, [Decoder.Decode] runs encoding/json once and, only for types
-// that have required fields or defaults somewhere, one allocation-free pass
-// over the bytes that notes which object keys are present. Only a body that
-// is wrong pays for more: it is walked again, beside the compiled type, to
-// list every problem with pydantic's types, messages and inputs.
+// valid body, [Decoder.Decode] runs encoding/json once and then, only for
+// types that have required fields or defaults somewhere, one pass over the
+// bytes that notes which object keys are present and writes the defaults of
+// absent ones; that pass allocates nothing (except for maps whose values
+// have defaults) and visits each byte once, however deep the body. A body
+// that is wrong is walked again beside the compiled type to list every
+// problem, with pydantic's types, messages and inputs, in pydantic's order
+// (a struct's fields in declaration order; list elements and map members
+// in body order).
 //
 // The rules, and where they differ from pydantic:
 //
@@ -16,11 +20,11 @@
 //     {"type":"missing","msg":"Field required"} with the enclosing object as
 //     input. Fields promoted from embedded structs, keys matched
 //     case-insensitively and escaped keys count exactly as encoding/json
-//     counts them.
+//     counts them; the loc names the field by its JSON name.
 //   - A required field sent as null is a type error (pydantic's, e.g.
 //     "int_type" with input null), since encoding/json would silently leave
 //     the zero value. So is null for a list element or map value whose type
-//     is a struct that has required fields or defaults (pydantic's
+//     is a struct with required fields or defaults inside (pydantic's
 //     "model_attributes_type"). Elsewhere null is what encoding/json makes
 //     of it: nil for pointers, slices, maps and interfaces, and no change
 //     otherwise (so a field with a default keeps its default, unless its
@@ -31,20 +35,28 @@
 //     defaults of their own fields applied, and copied afresh into each
 //     decoded value. A value of a type with its own UnmarshalJSON or
 //     UnmarshalText is copied shallowly (time.Time is safe).
-//   - Duplicate keys: the last occurrence decides presence, as in pydantic.
-//     The decoded Go value is encoding/json's: scalars take the last value,
-//     nested objects are merged into the same struct.
+//   - Duplicate keys: the last occurrence decides presence and defaults, as
+//     in pydantic, and every occurrence's type errors are reported (each
+//     loc once). The decoded Go value is otherwise encoding/json's, which
+//     merges repeated objects into one value. When a repeated key's value
+//     has defaults inside, the body is decoded a second time to get this
+//     right: only bodies with such duplicates pay for it.
 //   - JSON types are strict, as in pydantic's strict mode: "5" is not an
 //     int and 1.0 is not an int (encoding/json rejects both). A string that
 //     is not a number at all is "int_parsing"/"float_parsing"; one that is,
 //     "int_type"/"float_type". An integer out of the Go type's range is
-//     "less_than_equal"/"greater_than_equal" with the bound in ctx.
+//     "less_than_equal"/"greater_than_equal" with the bound in ctx; a float
+//     out of range is "finite_number".
 //   - Unknown keys are ignored. Numbers decoded into interface{} values are
 //     float64 (encoding/json's default); the "input" of an error keeps the
 //     number exactly as sent (json.Number).
 //   - Malformed JSON is one "json_invalid" item at ["body", byte offset]
-//     with Python's json module's reason in ctx.error (offsets are bytes,
-//     Python counts characters).
+//     with the reason Python's json module gives in ctx.error (offsets are
+//     bytes, where Python counts characters).
+//   - The detail of one report is bounded (about 1 MiB plus twice the body,
+//     counting inputs and locs): pydantic's shape lets a small deeply nested
+//     body produce a huge list (each nested missing field carries its
+//     enclosing object). Past the bound the remaining problems are dropped.
 package jsonbody
 
 import (
@@ -105,8 +117,8 @@ func (d *Decoder) Required() bool { return d.required }
 // When Decode reports problems, dst holds whatever encoding/json made of
 // the body and should be discarded.
 func (d *Decoder) Decode(data []byte, dst any) []problem.Item {
-	if reflect.TypeOf(dst) != d.ptrType {
-		panic(fmt.Sprintf("jsonbody: Decode into %T, want %v", dst, d.ptrType))
+	if reflect.TypeOf(dst) != d.ptrType || reflect.ValueOf(dst).IsNil() {
+		panic(fmt.Sprintf("jsonbody: Decode into %T(%v), want a non-nil %v", dst, dst, d.ptrType))
 	}
 	start := skipSpace(data, 0)
 	if start == len(data) {
@@ -131,11 +143,11 @@ func (d *Decoder) Decode(data []byte, dst any) []problem.Item {
 		if !d.root.needScan {
 			return nil
 		}
-		var p = reflect.ValueOf(dst).UnsafePointer()
+		p := reflect.ValueOf(dst).UnsafePointer()
 		if !d.root.needApply {
 			p = nil
 		}
-		if scanValue(d.root, data, start, p) {
+		if scanBody(d.root, data, start, dst, p) {
 			return nil
 		}
 	}

@@ -170,10 +170,11 @@ type requiredRules struct {
 	OmitZero  int            `json:"omit_zero,omitzero"`
 	Default   int            `json:"default" default:"3"`
 	Ignored   int            `json:"-"`
-	Dash      int            `json:"-,"` // named "-"
-	unexp     int
-	Struct    struct{ A int } `json:"struct"`
-	Array     [2]int          `json:"array"`
+	//lint:ignore SA5008 encoding/json names this field "-", and so must Decode.
+	Dash   int `json:"-,"`
+	unexp  int
+	Struct struct{ A int } `json:"struct"`
+	Array  [2]int          `json:"array"`
 }
 
 func TestRequiredFields(t *testing.T) {
@@ -352,8 +353,9 @@ type Escaped struct {
 	Amp     string `json:"it&s"`
 	Slash   string `json:"a/b"`
 	Unicode string `json:"é"`
-	Astral  string `json:"𝔘"`          // outside the BMP: a surrogate pair when escaped
-	Quote   string `json:"say \"hi\""` // not a valid tag name: the Go name is used
+	Astral  string `json:"𝔘"` // outside the BMP: a surrogate pair when escaped
+	//lint:ignore SA5008 not a valid tag name: encoding/json uses the Go name, and so must Decode.
+	Quote string `json:"say \"hi\""`
 }
 
 func TestEscapedKeys(t *testing.T) {
@@ -741,6 +743,21 @@ func TestNumbersInInterfaces(t *testing.T) {
 	v, items := decode[map[string]any](t, `{"n":12345678901234567890}`)
 	require.Nil(t, items)
 	assert.Equal(t, map[string]any{"n": 12345678901234567890.0}, v)
+
+	// encoding/json cannot make a float64 of 1e999, wherever it is.
+	_, items = decode[Requiredless](t, `{"any":{"a":[1,1e999]},"list":[{"k":-1e999}]}`)
+	assert.Equal(t, []problem.Item{
+		item("finite_number", "Input should be a finite number", num("1e999"), "any", "a", 1),
+		item("finite_number", "Input should be a finite number", num("-1e999"), "list", 0, "k"),
+	}, items)
+	_, items = decode[any](t, `1e999`)
+	assert.Equal(t, []problem.Item{item("finite_number", "Input should be a finite number", num("1e999"))}, items)
+}
+
+// Requiredless has no required fields: a valid body is not scanned.
+type Requiredless struct {
+	Any  any              `json:"any"`
+	List []map[string]any `json:"list"`
 }
 
 type badEmbed struct{ X int }
@@ -795,10 +812,12 @@ func TestCompileErrors(t *testing.T) {
 func TestDecodePanicsOnWrongDst(t *testing.T) {
 	d, err := Compile(reflect.TypeFor[Item]())
 	require.NoError(t, err)
-	assert.PanicsWithValue(t, "jsonbody: Decode into jsonbody.Item, want *jsonbody.Item", func() {
+	assert.PanicsWithValue(t, "jsonbody: Decode into jsonbody.Item({ <nil> 0 <nil>}), want a non-nil *jsonbody.Item", func() {
 		d.Decode([]byte(`{}`), Item{})
 	})
 	assert.Panics(t, func() { d.Decode([]byte(`{}`), new(Inner)) })
+	assert.Panics(t, func() { d.Decode([]byte(`{}`), (*Item)(nil)) })
+	assert.Panics(t, func() { d.Decode([]byte(`{}`), nil) })
 }
 
 // customErr's UnmarshalJSON fails on "bad".

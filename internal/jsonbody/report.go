@@ -39,8 +39,15 @@ const (
 // fields in declaration order, list elements and map members in body
 // order). It never returns an empty list.
 func report(root *node, data []byte, start int, err error) []problem.Item {
-	r := &reporter{data: data, seen: map[string]bool{}}
-	r.value(root, start, []any{"body"}, true, false)
+	r := &reporter{data: data, sp: buildSpans(data), seen: map[string]bool{}, budget: detailBudget + 2*len(data)}
+	var av any = unknown{}
+	if root.needScan {
+		// The body as decoded into any: missing fields' inputs are its
+		// objects, found by walking it alongside (decoding each object
+		// again would cost O(n) per level of nesting).
+		av = decodeAny(data[start:])
+	}
+	r.value(root, start, []any{"body"}, true, false, av)
 	if len(r.items) == 0 {
 		// encoding/json saw something the walk did not: say what it said.
 		msg := "invalid body"
@@ -59,13 +66,44 @@ func report(root *node, data []byte, start int, err error) []problem.Item {
 }
 
 type reporter struct {
-	data  []byte
-	items []problem.Item
-	seen  map[string]bool // locs reported so far
+	data   []byte
+	sp     *spans
+	items  []problem.Item
+	seen   map[string]bool // locs reported so far
+	budget int             // what is left of the detail budget
 }
 
-// add records an item unless its loc has been reported already.
-func (r *reporter) add(it problem.Item) {
+// detailBudget bounds how much detail a report holds, in bytes of input
+// and loc (plus 2 per byte of body). pydantic's shape can make the detail
+// far larger than the body (each nested missing field carries its
+// enclosing object, and its loc the whole path), so past the budget the
+// remaining problems are dropped: only deliberately pathological bodies
+// get there.
+const detailBudget = 1 << 20
+
+// unknown stands for a part of the body not decoded into any (av), where
+// no missing field is reported.
+type unknown struct{}
+
+// avMember returns av's member k when av is a known object, else unknown.
+func avMember(av any, k string, known bool) any {
+	if m, ok := av.(map[string]any); ok && known {
+		if v, ok := m[k]; ok {
+			return v
+		}
+	}
+	return unknown{}
+}
+
+// full reports whether the detail budget is spent.
+func (r *reporter) full() bool { return r.budget < 0 }
+
+// add records an item unless its loc has been reported already; size is
+// the length of its input in the body.
+func (r *reporter) add(it problem.Item, size int) {
+	if r.full() {
+		return
+	}
 	var b strings.Builder
 	for _, x := range it.Loc {
 		switch x := x.(type) {
@@ -82,29 +120,35 @@ func (r *reporter) add(it problem.Item) {
 		return
 	}
 	r.seen[k] = true
+	r.budget -= 64 + size + b.Len()
+	it.Loc = slices.Clone(it.Loc)
 	r.items = append(r.items, it)
 }
 
 // wrong records a type error at loc for the value data[start:end].
 func (r *reporter) wrong(loc []any, typ, msg string, start, end int, ctx map[string]any) {
-	r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: decodeAny(r.data[start:end]), Ctx: ctx})
+	if !r.full() {
+		r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: decodeAny(r.data[start:end]), Ctx: ctx}, end-start)
+	}
 }
 
-// child returns loc extended by x, in a new slice.
+// child returns loc extended by x. It may share loc's array with loc's
+// other children (so it costs O(1), not O(depth)): the walk is depth
+// first, and add copies a loc into the item it keeps.
 func child(loc []any, x any) []any {
-	l := make([]any, len(loc)+1)
-	copy(l, loc)
-	l[len(loc)] = x
-	return l
+	return append(loc, x)
 }
 
 // value checks the value at data[start] against n and returns its end.
 // presence says whether missing fields and nulls count here: they do not
 // in an object that a later duplicate key replaces. quoted is the
 // ,string option.
-func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool) int {
+func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool, av any) int {
 	data := r.data
-	end := skipValue(data, start)
+	end := r.sp.skip(data, start)
+	if r.full() {
+		return end
+	}
 	c := at(data, start)
 	if c == 'n' && n.kind != kindOpaque {
 		return end // null: nil or no change; the caller checks where it is required
@@ -119,7 +163,7 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool) i
 	case kindOpaque, kindTime:
 		r.opaque(n, start, end, loc)
 	case kindPointer:
-		r.value(n.elem, start, loc, presence, false)
+		r.value(n.elem, start, loc, presence, false, av)
 	case kindBool, kindInt, kindUint, kindFloat, kindString, kindNumber:
 		if typ, msg, ctx := scalarProblem(n, data[start:end]); typ != "" {
 			r.wrong(loc, typ, msg, start, end, ctx)
@@ -133,7 +177,7 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool) i
 					map[string]any{"encoding": "base64", "encoding_error": err.Error()})
 			}
 		case '[':
-			r.list(n, start, loc, presence)
+			r.list(n, start, loc, presence, av)
 		default:
 			r.wrong(loc, "bytes_type", msgBytes, start, end, nil)
 		}
@@ -142,19 +186,19 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool) i
 			r.wrong(loc, "list_type", msgList, start, end, nil)
 			break
 		}
-		r.list(n, start, loc, presence)
+		r.list(n, start, loc, presence, av)
 	case kindMap:
 		if c != '{' {
 			r.wrong(loc, "dict_type", msgDict, start, end, nil)
 			break
 		}
-		r.dict(n, start, loc, presence)
+		r.dict(n, start, loc, presence, av)
 	case kindStruct:
 		if c != '{' {
 			r.wrong(loc, "model_attributes_type", msgModel, start, end, nil)
 			break
 		}
-		r.object(n, start, end, loc, presence)
+		r.object(n, start, end, loc, presence, av)
 	}
 	return end
 }
@@ -167,7 +211,7 @@ func (r *reporter) anything(start int, loc []any) {
 	case '[':
 		i := start + 1
 		for idx := 0; ; idx++ {
-			s, _, next, more := nextElement(data, i)
+			s, _, next, more := nextElement(data, r.sp, i)
 			if !more {
 				return
 			}
@@ -176,8 +220,7 @@ func (r *reporter) anything(start int, loc []any) {
 		}
 	case '{':
 		var m member
-		for i := start + 1; nextMember(data, i, &m); {
-			i = m.next
+		for i := start + 1; nextMember(data, r.sp, i, &m); i = m.next {
 			r.anything(m.start, child(loc, string(unquote(nil, m.rawKey(data)))))
 		}
 	case '"', 't', 'f', 'n':
@@ -192,13 +235,14 @@ func (r *reporter) anything(start int, loc []any) {
 // null records the error for a null where n's value is required.
 func (r *reporter) null(n *node, loc []any) {
 	typ, msg := nullProblem(n)
-	r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: nil})
+	r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: nil}, 4)
 }
 
-func (r *reporter) list(n *node, start int, loc []any, presence bool) {
+func (r *reporter) list(n *node, start int, loc []any, presence bool, av any) {
+	arr, known := av.([]any)
 	i := start + 1
 	for idx := 0; ; idx++ {
-		s, _, next, more := nextElement(r.data, i)
+		s, _, next, more := nextElement(r.data, r.sp, i)
 		if !more {
 			return
 		}
@@ -215,17 +259,20 @@ func (r *reporter) list(n *node, start int, loc []any, presence bool) {
 				continue // nil, or no change
 			}
 		}
-		r.value(n.elem, s, child(loc, idx), presence, false)
+		var ev any = unknown{}
+		if known && idx < len(arr) {
+			ev = arr[idx]
+		}
+		r.value(n.elem, s, child(loc, idx), presence, false, ev)
 	}
 }
 
-func (r *reporter) dict(n *node, start int, loc []any, presence bool) {
+func (r *reporter) dict(n *node, start int, loc []any, presence bool, av any) {
 	var members []member
 	var keys []string
 	last := map[string]int{}
 	var m member
-	for i := start + 1; nextMember(r.data, i, &m); {
-		i = m.next
+	for i := start + 1; nextMember(r.data, r.sp, i, &m); i = m.next {
 		k := string(unquote(nil, m.rawKey(r.data)))
 		last[k] = len(members)
 		members = append(members, m)
@@ -242,7 +289,7 @@ func (r *reporter) dict(n *node, start int, loc []any, presence bool) {
 			} else {
 				ctx = map[string]any{"error": err.Error()}
 			}
-			r.add(problem.Item{Type: typ, Loc: child(kloc, "[key]"), Msg: msg, Input: k, Ctx: ctx})
+			r.add(problem.Item{Type: typ, Loc: child(kloc, "[key]"), Msg: msg, Input: k, Ctx: ctx}, len(k))
 		}
 		isLast := last[k] == j
 		if at(r.data, m.start) == 'n' {
@@ -254,27 +301,23 @@ func (r *reporter) dict(n *node, start int, loc []any, presence bool) {
 				continue
 			}
 		}
-		r.value(n.elem, m.start, kloc, presence && isLast, false)
+		r.value(n.elem, m.start, kloc, presence && isLast, false, avMember(av, k, presence && isLast))
 	}
 }
 
-func (r *reporter) object(n *node, start, end int, loc []any, presence bool) {
+func (r *reporter) object(n *node, start, end int, loc []any, presence bool, av any) {
 	type occurrence struct {
 		field int
 		m     member
 	}
 	var occ []occurrence
-	var kbuf [64]byte
 	var m member
-	for i := start + 1; nextMember(r.data, i, &m); {
-		i = m.next
-		if fi := n.memberField(r.data, &m, kbuf[:]); fi >= 0 {
+	for i := start + 1; nextMember(r.data, r.sp, i, &m); i = m.next {
+		if fi := n.memberField(r.data, &m); fi >= 0 {
 			occ = append(occ, occurrence{fi, m})
 		}
 	}
 	slices.SortStableFunc(occ, func(a, b occurrence) int { return a.field - b.field })
-	var input any
-	haveInput := false
 	j := 0
 	for fi := range n.fields {
 		f := &n.fields[fi]
@@ -287,10 +330,10 @@ func (r *reporter) object(n *node, start, end int, loc []any, presence bool) {
 		j = k
 		if len(group) == 0 {
 			if presence && f.required {
-				if !haveInput {
-					input, haveInput = decodeAny(r.data[start:end]), true
+				if _, ok := av.(unknown); ok && !r.full() {
+					av = decodeAny(r.data[start:end])
 				}
-				r.add(problem.Missing(input, floc...))
+				r.add(problem.Missing(av, floc...), end-start)
 			}
 			continue
 		}
@@ -305,7 +348,12 @@ func (r *reporter) object(n *node, start, end int, loc []any, presence bool) {
 					continue
 				}
 			}
-			r.value(f.node, o.m.start, floc, presence && isLast, f.quoted)
+			known := presence && isLast
+			var fv any = unknown{}
+			if known {
+				fv = avMember(av, string(unquote(nil, o.m.rawKey(r.data))), true)
+			}
+			r.value(f.node, o.m.start, floc, known, f.quoted, fv)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf16"
@@ -100,9 +101,9 @@ func (m *member) rawKey(data []byte) []byte {
 	return data[m.keyStart+1 : max(m.keyStart+1, m.keyEnd-1)]
 }
 
-// nextMember reads the member at data[i] into m; it returns false at the
-// closing brace.
-func nextMember(data []byte, i int, m *member) bool {
+// nextMember reads the member at data[i] into m, skipping its value with
+// sp (nil: by scanning); it returns false at the closing brace.
+func nextMember(data []byte, sp *spans, i int, m *member) bool {
 	i = skipSpace(data, i)
 	if at(data, i) != '"' {
 		return false
@@ -111,29 +112,72 @@ func nextMember(data []byte, i int, m *member) bool {
 	m.keyEnd = skipString(data, i)
 	i = skipSpace(data, m.keyEnd) // ':'
 	m.start = skipSpace(data, i+1)
-	m.end = skipValue(data, m.start)
-	i = skipSpace(data, m.end)
-	if at(data, i) == ',' {
-		i++
-	}
-	m.next = i
+	m.end = sp.skip(data, m.start)
+	m.next = afterValue(data, m.end)
 	return true
 }
 
-// nextElement reads the array element at data[i]; more is false at the
-// closing bracket.
-func nextElement(data []byte, i int) (start, end, next int, more bool) {
+// afterValue returns where the next member or element starts after a
+// value ending at i (or where the closing brace or bracket is).
+func afterValue(data []byte, i int) int {
+	i = skipSpace(data, i)
+	if at(data, i) == ',' {
+		i = skipSpace(data, i+1)
+	}
+	return i
+}
+
+// nextElement reads the array element at data[i], skipping it with sp;
+// more is false at the closing bracket.
+func nextElement(data []byte, sp *spans, i int) (start, end, next int, more bool) {
 	i = skipSpace(data, i)
 	if i >= len(data) || data[i] == ']' {
 		return 0, 0, i, false
 	}
 	start = i
-	end = skipValue(data, start)
-	i = skipSpace(data, end)
-	if at(data, i) == ',' {
-		i++
+	end = sp.skip(data, start)
+	return start, end, afterValue(data, end), true
+}
+
+// spans indexes where every object and array of a body ends, so that the
+// slow paths skip a nested value in O(log n) instead of rescanning it at
+// every level of nesting.
+type spans struct {
+	start []int // ascending
+	end   []int // end[k]: just past the value starting at start[k]
+}
+
+func buildSpans(data []byte) *spans {
+	s := &spans{}
+	var open []int
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			i = skipString(data, i) - 1
+		case '{', '[':
+			open = append(open, len(s.start))
+			s.start = append(s.start, i)
+			s.end = append(s.end, len(data))
+		case '}', ']':
+			if len(open) > 0 {
+				s.end[open[len(open)-1]] = i + 1
+				open = open[:len(open)-1]
+			}
+		}
 	}
-	return start, end, i, true
+	return s
+}
+
+// skip returns the end of the value at data[i]; a nil s scans for it.
+func (s *spans) skip(data []byte, i int) int {
+	if s != nil {
+		if c := at(data, i); c == '{' || c == '[' {
+			if k, ok := slices.BinarySearch(s.start, i); ok {
+				return s.end[k]
+			}
+		}
+	}
+	return skipValue(data, i)
 }
 
 // plainKey reports whether a key's bytes are its own unquoted form.
@@ -230,7 +274,13 @@ func getu4(s []byte) rune {
 // lookup returns the index of the field encoding/json would store key in
 // (exact name first, then case-folded), or -1.
 func (n *node) lookup(key []byte) int {
-	if i, ok := n.exact[string(key)]; ok {
+	if len(n.fields) <= smallStruct {
+		for i := range n.fields {
+			if n.fields[i].name == string(key) {
+				return i
+			}
+		}
+	} else if i, ok := n.exact[string(key)]; ok {
 		return i
 	}
 	var buf [64]byte
@@ -240,14 +290,18 @@ func (n *node) lookup(key []byte) int {
 	return -1
 }
 
-// memberField returns the field a member's key selects, or -1. buf is
-// scratch space for unquoting.
-func (n *node) memberField(data []byte, m *member, buf []byte) int {
+// smallStruct is the most fields a struct may have for lookup to compare
+// names one by one rather than hash (faster for a few short names).
+const smallStruct = 8
+
+// memberField returns the field a member's key selects, or -1.
+func (n *node) memberField(data []byte, m *member) int {
 	key := m.rawKey(data)
-	if !plainKey(key) {
-		key = unquote(buf[:0], key)
+	if plainKey(key) {
+		return n.lookup(key)
 	}
-	return n.lookup(key)
+	var buf [64]byte
+	return n.lookup(unquote(buf[:0], key))
 }
 
 // sliceHeader is the layout of a slice value.
@@ -257,45 +311,284 @@ type sliceHeader struct {
 	cap  int
 }
 
-// scanValue checks the presence rules for the non-null value at data[i],
-// which encoding/json has decoded into n's type at p, and writes defaults
-// for absent keys. p is nil when n's subtree has no defaults. It reports
-// whether the value is free of problems.
-func scanValue(n *node, data []byte, i int, p unsafe.Pointer) bool {
+// status is the outcome of scanning a value.
+type status uint8
+
+const (
+	scanOK   status = iota // no problem
+	scanFail               // a missing field, or a null where a value is required
+	// scanRedo: a duplicate key whose value has defaults inside. The fast
+	// scan may already have written defaults that the last occurrence does
+	// not want, over a value encoding/json merged from all occurrences, so
+	// the body is decoded again and scanned by the slow path.
+	scanRedo
+)
+
+// scanBody checks the presence rules for a body that encoding/json has
+// just decoded into the value at p (of root's type; nil when root has no
+// defaults) and writes the defaults of absent keys. dst is p as an
+// interface, for the rare second decode. It reports whether the body is
+// free of problems.
+func scanBody(root *node, data []byte, start int, dst any, p unsafe.Pointer) bool {
+	_, st := fastValue(root, data, start, p)
+	if st != scanRedo {
+		return st == scanOK
+	}
+	reflect.ValueOf(dst).Elem().SetZero()
+	if json.Unmarshal(data, dst) != nil {
+		return false
+	}
+	return slowValue(root, data, buildSpans(data), start, p)
+}
+
+// The fast scan visits every byte once: it recurses into a value that
+// needs scanning as it reaches it (and learns its end from the recursion)
+// and skips the others. It allocates nothing, except for maps of values
+// with defaults.
+
+// fastValue scans the non-null value at data[i], decoded into n's type at
+// p (nil when n's subtree has no defaults), and returns its end.
+func fastValue(n *node, data []byte, i int, p unsafe.Pointer) (int, status) {
 	switch n.kind {
 	case kindStruct:
-		if at(data, i) != '{' {
-			return true
+		if at(data, i) == '{' {
+			return fastStruct(n, data, i, p)
 		}
-		return scanStruct(n, data, i, p)
 	case kindPointer:
 		if p != nil {
 			p = *(*unsafe.Pointer)(p)
 		}
-		return scanValue(n.elem, data, i, p)
+		return fastValue(n.elem, data, i, p)
 	case kindSlice, kindArray:
-		return scanList(n, data, i, p)
+		if at(data, i) == '[' {
+			return fastList(n, data, i, p)
+		}
 	case kindMap:
-		return scanMap(n, data, i, p)
+		if at(data, i) == '{' {
+			return fastMap(n, data, i, p)
+		}
+	}
+	return skipValue(data, i), scanOK
+}
+
+func fastStruct(n *node, data []byte, i int, p unsafe.Pointer) (int, status) {
+	var seenBuf, nullBuf, failBuf [2]uint64
+	seen, null, fail := seenBuf[:], nullBuf[:], failBuf[:]
+	if n.words > len(seenBuf) {
+		seen, null, fail = make([]uint64, n.words), make([]uint64, n.words), make([]uint64, n.words)
+	}
+	var m member
+	for i = skipSpace(data, i+1); at(data, i) == '"'; i = afterValue(data, m.end) {
+		m.keyStart = i
+		m.keyEnd = skipString(data, i)
+		m.start = skipSpace(data, skipSpace(data, m.keyEnd)+1)
+		fi := n.memberField(data, &m)
+		if fi < 0 {
+			m.end = skipValue(data, m.start)
+			continue
+		}
+		f := &n.fields[fi]
+		w, b := fi>>6, uint64(1)<<(fi&63)
+		dup := seen[w]&b != 0
+		seen[w] |= b
+		fail[w] &^= b // the last occurrence decides
+		if at(data, m.start) == 'n' {
+			null[w] |= b
+			m.end = skipValue(data, m.start)
+			continue
+		}
+		null[w] &^= b
+		if f.sub < 0 {
+			m.end = skipValue(data, m.start)
+			continue
+		}
+		var fp unsafe.Pointer
+		if f.node.needApply {
+			if dup {
+				return 0, scanRedo
+			}
+			if p != nil {
+				fp = fieldPtr(p, f)
+			}
+		}
+		var st status
+		m.end, st = fastValue(f.node, data, m.start, fp)
+		switch st {
+		case scanRedo:
+			return 0, scanRedo
+		case scanFail:
+			fail[w] |= b
+		}
+	}
+	end := i + 1 // past '}'
+	for _, fi := range n.check {
+		f := &n.fields[fi]
+		w, b := fi>>6, uint64(1)<<(fi&63)
+		switch {
+		case seen[w]&b == 0:
+			if f.required {
+				return end, scanFail
+			}
+			if f.def != nil && p != nil {
+				f.apply(fieldPtr(p, f))
+			}
+		case null[w]&b != 0:
+			if f.rejectNull {
+				return end, scanFail
+			}
+			if f.def != nil && !f.node.nullable && p != nil {
+				f.apply(fieldPtr(p, f))
+			}
+		case fail[w]&b != 0:
+			return end, scanFail
+		}
+	}
+	return end, scanOK
+}
+
+func fastList(n *node, data []byte, i int, p unsafe.Pointer) (int, status) {
+	base, length := listBase(n, p)
+	st := scanOK
+	idx := 0
+	for i = skipSpace(data, i+1); i < len(data) && data[i] != ']'; idx++ {
+		var end int
+		switch {
+		case n.kind == kindArray && idx >= n.length:
+			end = skipValue(data, i) // encoding/json drops extra elements
+		case at(data, i) == 'n':
+			if n.elemRejectNull {
+				st = scanFail
+			}
+			end = skipValue(data, i)
+		default:
+			var ep unsafe.Pointer
+			if base != nil && idx < length {
+				ep = unsafe.Add(base, uintptr(idx)*n.elemSize)
+			}
+			var est status
+			end, est = fastValue(n.elem, data, i, ep)
+			if est == scanRedo {
+				return 0, scanRedo
+			}
+			if est == scanFail {
+				st = scanFail
+			}
+		}
+		i = afterValue(data, end)
+	}
+	return i + 1, st
+}
+
+// listBase returns where a slice's or array's elements are, when they
+// need defaults written.
+func listBase(n *node, p unsafe.Pointer) (unsafe.Pointer, int) {
+	if p == nil || !n.elem.needApply {
+		return nil, 0
+	}
+	if n.kind == kindSlice {
+		h := (*sliceHeader)(p)
+		return h.data, h.len
+	}
+	return p, n.length
+}
+
+func fastMap(n *node, data []byte, i int, p unsafe.Pointer) (int, status) {
+	mv := mapValue(n, p)
+	var failed map[string]bool // keys whose (last) value fails; rarely made
+	members := 0
+	var kbuf [64]byte
+	var m member
+	for i = skipSpace(data, i+1); at(data, i) == '"'; i = afterValue(data, m.end) {
+		members++
+		m.keyStart = i
+		m.keyEnd = skipString(data, i)
+		m.start = skipSpace(data, skipSpace(data, m.keyEnd)+1)
+		key := m.rawKey(data)
+		if !plainKey(key) {
+			key = unquote(kbuf[:0], key)
+		}
+		st := scanOK
+		switch {
+		case at(data, m.start) == 'n':
+			if n.elemRejectNull {
+				st = scanFail
+			}
+			m.end = skipValue(data, m.start)
+		case mv.IsValid():
+			kv, err := n.mapKey(string(key), m.quoted(data))
+			if err != nil {
+				return 0, scanRedo // encoding/json accepted the key: cannot happen
+			}
+			tmp := reflect.New(n.typ.Elem())
+			if cur := mv.MapIndex(kv); cur.IsValid() {
+				tmp.Elem().Set(cur)
+			}
+			m.end, st = fastValue(n.elem, data, m.start, tmp.UnsafePointer())
+			mv.SetMapIndex(kv, tmp.Elem())
+		default:
+			m.end, st = fastValue(n.elem, data, m.start, nil)
+		}
+		switch {
+		case st == scanRedo:
+			return 0, scanRedo
+		case st == scanFail:
+			if failed == nil {
+				failed = map[string]bool{}
+			}
+			failed[string(key)] = true
+		case failed != nil:
+			delete(failed, string(key))
+		}
+	}
+	if mv.IsValid() && members != mv.Len() {
+		// Duplicate keys: the defaults written for an earlier one may
+		// not be the last one's.
+		return 0, scanRedo
+	}
+	if len(failed) > 0 {
+		return i + 1, scanFail
+	}
+	return i + 1, scanOK
+}
+
+// mapValue returns the map at p when its values need defaults written.
+func mapValue(n *node, p unsafe.Pointer) reflect.Value {
+	if p == nil || !n.elem.needApply {
+		return reflect.Value{}
+	}
+	if mv := reflect.NewAt(n.typ, p).Elem(); !mv.IsNil() {
+		return mv
+	}
+	return reflect.Value{} // not decoded from an object: cannot happen
+}
+
+// The slow scan, for bodies with duplicate keys that have defaults inside:
+// it first notes where each field's last occurrence is, then scans those
+// only, so that defaults follow the last occurrence. Skipping goes through
+// an index of spans, so it stays O(n log n) however deep the body.
+
+func slowValue(n *node, data []byte, sp *spans, i int, p unsafe.Pointer) bool {
+	switch n.kind {
+	case kindStruct:
+		return at(data, i) != '{' || slowStruct(n, data, sp, i, p)
+	case kindPointer:
+		if p != nil {
+			p = *(*unsafe.Pointer)(p)
+		}
+		return slowValue(n.elem, data, sp, i, p)
+	case kindSlice, kindArray:
+		return at(data, i) != '[' || slowList(n, data, sp, i, p)
+	case kindMap:
+		return at(data, i) != '{' || slowMap(n, data, sp, i, p)
 	}
 	return true
 }
 
-func scanStruct(n *node, data []byte, i int, p unsafe.Pointer) bool {
-	var seenBuf, nullBuf [2]uint64
-	var offBuf [8]int
-	seen, null, off := seenBuf[:], nullBuf[:], offBuf[:]
-	if n.words > len(seenBuf) {
-		seen, null = make([]uint64, n.words), make([]uint64, n.words)
-	}
-	if n.subs > len(offBuf) {
-		off = make([]int, n.subs)
-	}
-	var kbuf [64]byte
+func slowStruct(n *node, data []byte, sp *spans, i int, p unsafe.Pointer) bool {
+	seen, null, off := make([]uint64, n.words), make([]uint64, n.words), make([]int, n.subs)
 	var m member
-	for i++; nextMember(data, i, &m); {
-		i = m.next
-		fi := n.memberField(data, &m, kbuf[:])
+	for i++; nextMember(data, sp, i, &m); i = m.next {
+		fi := n.memberField(data, &m)
 		if fi < 0 {
 			continue
 		}
@@ -310,20 +603,21 @@ func scanStruct(n *node, data []byte, i int, p unsafe.Pointer) bool {
 			off[s] = m.start
 		}
 	}
+	ok := true
 	for _, fi := range n.check {
 		f := &n.fields[fi]
 		w, b := fi>>6, uint64(1)<<(fi&63)
 		switch {
 		case seen[w]&b == 0:
 			if f.required {
-				return false
+				ok = false
 			}
 			if f.def != nil && p != nil {
 				f.apply(fieldPtr(p, f))
 			}
 		case null[w]&b != 0:
 			if f.rejectNull {
-				return false
+				ok = false
 			}
 			if f.def != nil && !f.node.nullable && p != nil {
 				f.apply(fieldPtr(p, f))
@@ -333,99 +627,89 @@ func scanStruct(n *node, data []byte, i int, p unsafe.Pointer) bool {
 			if p != nil && f.node.needApply {
 				fp = fieldPtr(p, f)
 			}
-			if !scanValue(f.node, data, off[f.sub], fp) {
-				return false
+			if !slowValue(f.node, data, sp, off[f.sub], fp) {
+				ok = false
 			}
 		}
 	}
-	return true
+	return ok
 }
 
-func scanList(n *node, data []byte, i int, p unsafe.Pointer) bool {
-	if at(data, i) != '[' {
-		return true
-	}
-	var base unsafe.Pointer
-	length := n.length
-	if p != nil && n.elem.needApply {
-		if n.kind == kindSlice {
-			h := (*sliceHeader)(p)
-			base, length = h.data, h.len
-		} else {
-			base = p
-		}
-	}
+func slowList(n *node, data []byte, sp *spans, i int, p unsafe.Pointer) bool {
+	base, length := listBase(n, p)
+	ok := true
 	i++
 	for idx := 0; ; idx++ {
-		start, _, next, more := nextElement(data, i)
+		start, _, next, more := nextElement(data, sp, i)
 		if !more {
-			return true
+			return ok
 		}
 		i = next
-		if n.kind == kindArray && idx >= n.length {
-			continue // encoding/json drops extra elements
-		}
-		if at(data, start) == 'n' {
+		switch {
+		case n.kind == kindArray && idx >= n.length:
+		case at(data, start) == 'n':
 			if n.elemRejectNull {
-				return false
+				ok = false
 			}
-			continue
-		}
-		var ep unsafe.Pointer
-		if base != nil && idx < length {
-			ep = unsafe.Add(base, uintptr(idx)*n.elemSize)
-		}
-		if !scanValue(n.elem, data, start, ep) {
-			return false
+		default:
+			var ep unsafe.Pointer
+			if base != nil && idx < length {
+				ep = unsafe.Add(base, uintptr(idx)*n.elemSize)
+			}
+			if !slowValue(n.elem, data, sp, start, ep) {
+				ok = false
+			}
 		}
 	}
 }
 
-// scanMap checks a map's values. The last member with a key is the one
-// that counts, so members are collected first; that allocates, for map
-// types whose values need scanning only.
-func scanMap(n *node, data []byte, i int, p unsafe.Pointer) bool {
-	if at(data, i) != '{' {
-		return true
+// slowMap scans the last member of each map key (keys compared as
+// encoding/json converts them, so "1" and "01" are one int key).
+func slowMap(n *node, data []byte, sp *spans, i int, p unsafe.Pointer) bool {
+	type entry struct {
+		kv reflect.Value
+		m  member
 	}
-	last := map[string]member{}
+	var order []any
+	last := map[any]entry{}
 	var m member
-	for i++; nextMember(data, i, &m); {
-		i = m.next
-		last[string(unquote(nil, m.rawKey(data)))] = m
+	for i++; nextMember(data, sp, i, &m); i = m.next {
+		kv, err := n.mapKey(string(unquote(nil, m.rawKey(data))), m.quoted(data))
+		if err != nil {
+			return false
+		}
+		k := kv.Interface()
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = entry{kv, m}
 	}
-	var mv reflect.Value
-	if p != nil && n.elem.needApply {
-		mv = reflect.NewAt(n.typ, p).Elem()
-	}
-	for k, m := range last {
-		if at(data, m.start) == 'n' {
+	mv := mapValue(n, p)
+	ok := true
+	for _, k := range order {
+		e := last[k]
+		if at(data, e.m.start) == 'n' {
 			if n.elemRejectNull {
-				return false
+				ok = false
 			}
 			continue
 		}
 		if !mv.IsValid() {
-			if !scanValue(n.elem, data, m.start, nil) {
-				return false
+			if !slowValue(n.elem, data, sp, e.m.start, nil) {
+				ok = false
 			}
 			continue
 		}
-		kv, err := n.mapKey(k, m.quoted(data))
-		if err != nil {
-			return false
-		}
 		tmp := reflect.New(n.typ.Elem())
-		if cur := mv.MapIndex(kv); cur.IsValid() {
+		if cur := mv.MapIndex(e.kv); cur.IsValid() {
 			tmp.Elem().Set(cur)
 		}
-		ok := scanValue(n.elem, data, m.start, tmp.UnsafePointer())
-		mv.SetMapIndex(kv, tmp.Elem())
-		if !ok {
-			return false
+		if !slowValue(n.elem, data, sp, e.m.start, tmp.UnsafePointer()) {
+			ok = false
 		}
+		mv.SetMapIndex(e.kv, tmp.Elem())
 	}
-	return true
+	return ok
 }
 
 // mapKey makes the map key encoding/json makes of an object key (k
