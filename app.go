@@ -15,7 +15,6 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,6 +105,9 @@ type App struct {
 	states   sync.Pool
 	captures sync.Pool
 	methods  []string
+
+	// scratchIDs numbers the request values kept in pooled request states.
+	scratchIDs atomic.Int64
 
 	// buildPanic is what building the stack panicked with, if it did.
 	buildPanic any
@@ -318,6 +320,10 @@ func (a *App) allRouters() []*Router {
 	return out
 }
 
+// newScratchID numbers a reusable per-request value (see
+// compiler.valueAllocator).
+func (a *App) newScratchID() int { return int(a.scratchIDs.Add(1) - 1) }
+
 // providerOf finds the provider of t for a route of router rt.
 func (a *App) providerOf(rt *Router, t reflect.Type) *provider {
 	return rt.lookup(t)
@@ -490,15 +496,12 @@ func (a *App) afterResponse(st *reqState, r *http.Request) {
 		// Without a length the end of the response is written by net/http
 		// once ServeHTTP returns; the request context ends just then.
 		wait = r.Context().Done()
-	} else {
-		// With a length the client has it all once it is flushed.
-		flushed := make(chan struct{})
-		defer close(flushed)
-		wait = flushed
 	}
-	// The runner takes the work before the client can have the response, so
-	// that a Shutdown called by a client that has it waits for the work.
-	a.runner.Run(st.tasks, a.cleanupsAfter(st, r), wait, r.Method, r.URL.Path)
+	// With a length the client has it all once it is flushed. The runner
+	// takes the work before the client can have the response, so that a
+	// Shutdown called by a client that has it waits for the work, and
+	// starts it after the flush (deferred, so even if the flush panics).
+	defer a.runner.Reserve(st.tasks, a.cleanupsAfter(st, r), wait, r.Method, r.URL.Path).Start()
 	if st.root.hijacked {
 		return // the connection is the handler's: nothing of ours to flush
 	}
@@ -750,7 +753,7 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 	}
 	h["Content-Type"] = jsonContentType
 	if setLength {
-		h["Content-Length"] = []string{strconv.Itoa(len(b))}
+		h["Content-Length"] = contentLength(len(b))
 	}
 	w.WriteHeader(status)
 	_, err = w.Write(b)

@@ -31,13 +31,17 @@ type Message struct {
 }
 
 func ExampleNew() {
+	var out strings.Builder
 	app := brisk.New()
 	app.Post("/send-notification/{email}", func(email string, bg *brisk.BackgroundTasks) Message {
-		bg.AddTask(func(to string) { fmt.Println("notified", to) }, email)
+		// The task runs once the response is out, concurrently with the
+		// rest of the example: it leaves its output for after Shutdown.
+		bg.AddTask(func(to string) { out.WriteString("notified " + to) }, email)
 		return Message{Message: "Notification sent in the background"}
 	})
 	get(app, "POST", "/send-notification/ada@example.com", "")
 	_ = app.Shutdown(context.Background()) // waits for the task
+	fmt.Println(out.String())
 	// Output:
 	// 200 {"message":"Notification sent in the background"}
 	// notified ada@example.com
@@ -77,16 +81,18 @@ func ExampleApp_Get_requestModel() {
 type Store struct{ name string }
 
 func ExampleApp_Provide() {
+	closed := false
 	app := brisk.New()
 	app.Provide(func() (*Store, func(), error) {
-		return &Store{name: "main"}, func() { fmt.Println("store closed") }, nil
+		return &Store{name: "main"}, func() { closed = true }, nil
 	})
 	app.Get("/store", func(s *Store) string { return s.name })
 	get(app, "GET", "/store", "")
-	_ = app.Shutdown(context.Background()) // cleanups run after the response
+	_ = app.Shutdown(context.Background()) // cleanups run after the response; Shutdown waits for them
+	fmt.Println("store closed:", closed)
 	// Output:
 	// 200 "main"
-	// store closed
+	// store closed: true
 }
 
 func ExampleApp_Override() {

@@ -400,6 +400,18 @@ func scratchAllocator(t reflect.Type, i int) func(*reqState) reflect.Value {
 	return func(*reqState) reflect.Value { return reflect.New(t).Elem() }
 }
 
+// valueAllocator returns a func giving a pointer to a zero t for one
+// request. Values passed by value are copied into the call, so the memory is
+// the request state's own, reused request after request; a pointer type gets
+// a fresh value, since its pointee is what the callee receives.
+func (c *compiler) valueAllocator(t reflect.Type) func(*reqState) reflect.Value {
+	if t.Kind() == reflect.Pointer {
+		return func(*reqState) reflect.Value { return reflect.New(t) }
+	}
+	id := c.app.newScratchID()
+	return func(st *reqState) reflect.Value { return st.scratchValue(id, t) }
+}
+
 // Request models.
 
 // isRequestModel reports whether t (or what it points to) is a struct with a
@@ -487,8 +499,13 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 	walk(st, 0)
 	v := c.app.validator
 	validate := v.Has(st)
+	newValue := c.valueAllocator(st)
+	if ptr {
+		// The handler gets the pointer and may keep it: a fresh value each time.
+		newValue = func(*reqState) reflect.Value { return reflect.New(st) }
+	}
 	return func(rs *reqState, w http.ResponseWriter, r *http.Request, out *reflect.Value) bool {
-		pv := reflect.New(st)
+		pv := newValue(rs)
 		p := pv.UnsafePointer()
 		ok := true
 		for i := range fields {
@@ -639,6 +656,7 @@ func (c *compiler) bodyBinder(t reflect.Type, _ []any, where func() string) bind
 	v := c.app.validator
 	validate := v.Has(t)
 	optional := t.Kind() == reflect.Pointer
+	newValue := c.valueAllocator(t)
 	return func(st *reqState, _ http.ResponseWriter, r *http.Request, out *reflect.Value) bool {
 		data, ok := st.readBody(r)
 		if !ok {
@@ -648,7 +666,7 @@ func (c *compiler) bodyBinder(t reflect.Type, _ []any, where func() string) bind
 			*out = reflect.Zero(t)
 			return true
 		}
-		pv := reflect.New(t)
+		pv := newValue(st)
 		items := dec.Decode(data, pv.Interface())
 		failed := len(items) > 0
 		for _, it := range items {

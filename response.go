@@ -127,7 +127,7 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 	}
 	status := r.StatusCode()
 	if bodyAllowed(status) && setLength {
-		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		h["Content-Length"] = contentLength(len(body))
 	}
 	w.WriteHeader(status)
 	if bodyAllowed(status) && len(body) > 0 {
@@ -149,3 +149,24 @@ var (
 	textContentType = []string{"text/plain; charset=utf-8"}[:1:1]
 	htmlContentType = []string{"text/html; charset=utf-8"}[:1:1]
 )
+
+// contentLength returns a Content-Length header value. Small lengths come
+// from a shared, never-mutated table, so a response that needs an explicit
+// length (one with background tasks) costs no allocation for it.
+func contentLength(n int) []string {
+	if n < len(smallLengths) {
+		return smallLengths[n]
+	}
+	return []string{strconv.Itoa(n)}
+}
+
+// smallLengths holds Content-Length values for bodies up to 4 KiB; each
+// slice's capacity equals its length, so an Add copies rather than writes
+// into it.
+var smallLengths = func() [][]string {
+	t := make([][]string, 4096)
+	for i := range t {
+		t[i] = []string{strconv.Itoa(i)}[:1:1]
+	}
+	return t
+}()

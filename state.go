@@ -55,6 +55,7 @@ type reqState struct {
 	args        []reflect.Value
 
 	slots     []reflect.Value
+	values    []reflect.Value // reused request models and bodies, by scratch ID
 	slotState []uint8
 
 	errs  []problem.Item
@@ -84,6 +85,22 @@ func newReqState(a *App) *reqState {
 	st.writerValue = reflect.ValueOf(&st.writer).Elem()
 	st.enc.enc = nil
 	return st
+}
+
+// scratchValue returns a pointer to a zeroed t kept in this state for
+// scratch ID id (see compiler.valueAllocator).
+func (st *reqState) scratchValue(id int, t reflect.Type) reflect.Value {
+	if id >= len(st.values) {
+		st.values = append(st.values, make([]reflect.Value, id+1-len(st.values))...)
+	}
+	v := st.values[id]
+	if !v.IsValid() {
+		v = reflect.New(t)
+		st.values[id] = v
+		return v
+	}
+	v.Elem().SetZero()
+	return v
 }
 
 // reset clears st for the pool, keeping its buffers.

@@ -93,7 +93,8 @@ func BenchmarkRunOneTask(b *testing.B) {
 		_ = r.Shutdown(context.Background())
 	})
 	b.Run("one-at-a-time", func(b *testing.B) {
-		// An idle runner: each list starts a worker, which exits after it.
+		// One list at a time: each goes to the worker parked after the
+		// last one (or to a new worker when it has not parked yet).
 		b.ReportAllocs()
 		r := background.NewRunner(background.RunnerConfig{})
 		done := make(chan struct{})

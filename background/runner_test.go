@@ -417,3 +417,76 @@ func TestManyConcurrentRuns(t *testing.T) {
 	}
 	assert.Equal(t, 0, r.Pending())
 }
+
+// Reserve counts the list at once, but nothing of it starts before Start:
+// the App reserves before the response is flushed and starts after.
+func TestReserveCountsNowAndStartsLater(t *testing.T) {
+	log, rec := newLogger()
+	r := background.NewRunner(background.RunnerConfig{Logger: log})
+	var tr trace
+	var tasks background.Tasks
+	tasks.AddTask(tr.add, "task")
+	res := r.Reserve(&tasks, func() { tr.add("after") }, nil, "POST", "/reserved")
+	assert.Equal(t, 1, r.Pending(), "counted before it starts")
+	assert.Empty(t, tr.get(), "nothing starts before Start")
+
+	tasks.AddTask(tr.add, "too late") // Reserve closed the list, as Run does
+	assert.Equal(t, 1, tasks.Len())
+	assert.Len(t, rec.withMsg("background: task added after its request's tasks were scheduled; it will not run"), 1)
+
+	res.Start()
+	require.NoError(t, r.Shutdown(context.Background()))
+	assert.Equal(t, []string{"task", "after"}, tr.get())
+	assert.Equal(t, 0, r.Pending())
+}
+
+// A Shutdown called between Reserve and Start waits for the reserved list;
+// one whose deadline passes meanwhile counts it as abandoned.
+func TestShutdownWaitsForReservedLists(t *testing.T) {
+	r := background.NewRunner(background.RunnerConfig{})
+	ran := make(chan struct{})
+	var tasks background.Tasks
+	tasks.Add(func(context.Context) error { close(ran); return nil })
+	res := r.Reserve(&tasks, nil, nil, "GET", "/")
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- r.Shutdown(context.Background()) }()
+	res.Start()
+	require.NoError(t, <-shutdown)
+	select {
+	case <-ran:
+	default:
+		t.Fatal("Shutdown returned before the reserved list ran")
+	}
+
+	log, rec := newLogger()
+	r = background.NewRunner(background.RunnerConfig{Logger: log})
+	var skipped atomic.Bool
+	var afterRan atomic.Bool
+	var late background.Tasks
+	late.Add(func(context.Context) error { skipped.Store(true); return nil })
+	res = r.Reserve(&late, func() { afterRan.Store(true) }, nil, "GET", "/slow")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, r.Shutdown(ctx), context.Canceled)
+	abandoned := rec.withMsg("background: shutdown deadline passed; abandoning tasks")
+	require.Len(t, abandoned, 1)
+	assert.Equal(t, int64(1), abandoned[0].Attrs["lists"])
+	assert.Equal(t, int64(1), abandoned[0].Attrs["tasks"])
+
+	res.Start() // abandoned: its task is skipped, its after still runs
+	require.NoError(t, r.Shutdown(context.Background()))
+	assert.False(t, skipped.Load())
+	assert.True(t, afterRan.Load())
+}
+
+// A reservation with nothing to run is the zero Reservation; starting it
+// does nothing.
+func TestReserveNothing(t *testing.T) {
+	r := background.NewRunner(background.RunnerConfig{})
+	res := r.Reserve(nil, nil, nil, "GET", "/")
+	assert.Equal(t, background.Reservation{}, res)
+	assert.Equal(t, 0, r.Pending())
+	res.Start()
+	background.Reservation{}.Start()
+	assert.Equal(t, 0, r.Pending())
+}

@@ -14,6 +14,12 @@ import (
 // Tasks itself, which the App allocates only for requests that ask for it.
 const inlineTasks = 4
 
+// inlineVals is how many reflect.Values (a function, then its arguments) the
+// AddTask calls of a list keep in the Tasks itself before they allocate: one
+// call with up to three arguments, or two with one, as the FastAPI tutorials
+// make.
+const inlineVals = 4
+
 // Tasks is the list of work one request asks to run after its response.
 //
 // The App creates one per request, lazily, and gives the same *Tasks to every
@@ -30,9 +36,11 @@ type Tasks struct {
 	n      int // tasks held: the first inlineTasks in inline, the rest in more
 	inline [inlineTasks]task
 	more   []task
+	vals   [inlineVals]reflect.Value // the first AddTask calls' task.call
+	nvals  int                       // vals in use
 
-	// Set by Runner.Run, which closes the list; kept for the log record of a
-	// task added too late.
+	// Set by Runner.Run or Runner.Reserve, which close the list; kept for
+	// the log record of a task added too late.
 	runner       *Runner
 	method, path string
 }
@@ -58,7 +66,7 @@ func (t *Tasks) Add(fn func(ctx context.Context) error) {
 	if fn == nil {
 		panic("background: Add: fn is nil")
 	}
-	t.add(task{fn: fn})
+	t.add(fn, reflect.Value{}, nil)
 }
 
 // AddTask schedules fn(args...) to run after the response, as FastAPI's
@@ -80,8 +88,14 @@ func (t *Tasks) Add(fn func(ctx context.Context) error) {
 // a context.Context. A task that needs a context should use [Tasks.Add], whose
 // context survives the client going away; a request's context, passed here as
 // an argument, is cancelled as soon as the response is sent.
+//
+// AddTask keeps fn and the arguments of a list's first calls (four values in
+// all: a function and three arguments, or two functions and one argument
+// each) in the Tasks itself, and allocates for those of later calls. Passing
+// an argument as an any may cost the caller an allocation, as for any
+// variadic ...any call.
 func (t *Tasks) AddTask(fn any, args ...any) {
-	t.add(task{call: checkCall(fn, args)})
+	t.add(nil, checkCall(fn, args), args)
 }
 
 // Len reports how many tasks the list holds: added and not discarded.
@@ -107,19 +121,38 @@ func (t *Tasks) Discard() {
 	clear(t.more)
 	t.more = t.more[:0]
 	t.n = 0
+	clear(t.vals[:])
+	t.nvals = 0
 }
 
-// add appends tk, or logs it as dropped when the list has already been
-// scheduled.
-func (t *Tasks) add(tk task) {
+// add appends the task fn, or else the call of v (checked by checkCall) with
+// args, or logs it as dropped when the list has already been scheduled.
+func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, args []any) {
 	t.mu.Lock()
 	if r := t.runner; r != nil {
 		method, path := t.method, t.path
 		t.mu.Unlock()
+		tk := task{fn: fn}
+		if fn == nil {
+			tk.call = []reflect.Value{v}
+		}
 		r.logger().LogAttrs(context.Background(), slog.LevelError,
 			"background: task added after its request's tasks were scheduled; it will not run",
 			slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path))
 		return
+	}
+	tk := task{fn: fn}
+	if fn == nil {
+		// The values go in vals while they fit, else in a slice of their
+		// own: either way the caller's args slice is not retained.
+		k := 1 + len(args)
+		if t.nvals+k <= inlineVals {
+			tk.call = t.vals[t.nvals : t.nvals+k : t.nvals+k]
+			t.nvals += k
+		} else {
+			tk.call = make([]reflect.Value, k)
+		}
+		fillCall(tk.call, v, args)
 	}
 	if t.n < inlineTasks {
 		t.inline[t.n] = tk
@@ -191,12 +224,10 @@ func funcName(v reflect.Value) string {
 	return v.Type().String()
 }
 
-// checkCall checks fn and args as AddTask documents and returns the values to
-// call fn with: fn itself, then the arguments, nil ones turned into the zero
-// value of their parameter. Converting now rather than keeping args means the
-// caller's slice is not retained (a caller passing args... may reuse it) and
-// the call in the background does no checking.
-func checkCall(fn any, args []any) []reflect.Value {
+// checkCall checks fn and args as AddTask documents and returns fn's value,
+// for fillCall. Checking now means the call in the background does no
+// checking.
+func checkCall(fn any, args []any) reflect.Value {
 	v := reflect.ValueOf(fn)
 	if v.Kind() != reflect.Func {
 		panic(fmt.Sprintf("background: AddTask: fn must be a func, got %T", fn))
@@ -218,32 +249,47 @@ func checkCall(fn any, args []any) []reflect.Value {
 		panic(fmt.Sprintf("background: AddTask(%s): got %d argument%s, want %s for %s",
 			funcName(v), len(args), plural(len(args)), want, ft))
 	}
-	call := make([]reflect.Value, 1+len(args))
-	call[0] = v
 	for i, a := range args {
-		var pt reflect.Type
-		if i < fixed {
-			pt = ft.In(i)
-		} else {
-			pt = ft.In(in - 1).Elem()
-		}
+		pt := paramType(ft, i)
 		if a == nil {
 			if !nilable(pt.Kind()) {
 				panic(fmt.Sprintf("background: AddTask(%s): args[%d] is nil, want %s "+
 					"(only pointer, interface, map, slice, func and chan parameters accept nil)",
 					funcName(v), i, pt))
 			}
-			call[1+i] = reflect.Zero(pt)
 			continue
 		}
-		av := reflect.ValueOf(a)
-		if !av.Type().AssignableTo(pt) {
+		if at := reflect.TypeOf(a); !at.AssignableTo(pt) {
 			panic(fmt.Sprintf("background: AddTask(%s): args[%d] has type %s, want %s%s",
-				funcName(v), i, av.Type(), pt, conversionHint(av.Type(), pt)))
+				funcName(v), i, at, pt, conversionHint(at, pt)))
 		}
-		call[1+i] = av
 	}
-	return call
+	return v
+}
+
+// fillCall sets call, of length 1+len(args), to the values to call v with,
+// args checked by checkCall: v itself, then the arguments, nil ones turned
+// into the zero value of their parameter. Converting now rather than keeping
+// args means the caller's slice is not retained (a caller passing args... may
+// reuse it).
+func fillCall(call []reflect.Value, v reflect.Value, args []any) {
+	call[0] = v
+	for i, a := range args {
+		if a == nil {
+			call[1+i] = reflect.Zero(paramType(v.Type(), i))
+		} else {
+			call[1+i] = reflect.ValueOf(a)
+		}
+	}
+}
+
+// paramType is the type of the parameter of ft that argument i is passed
+// to: the element type of the variadic parameter for the variadic arguments.
+func paramType(ft reflect.Type, i int) reflect.Type {
+	if !ft.IsVariadic() || i < ft.NumIn()-1 {
+		return ft.In(i)
+	}
+	return ft.In(ft.NumIn() - 1).Elem()
 }
 
 // nilable reports whether nil is a value of a type of kind k.

@@ -285,3 +285,28 @@ func panicMessage(fn func()) (msg string) {
 	fn()
 	return ""
 }
+
+// The first calls' functions and arguments are kept in the Tasks itself: an
+// Add costs nothing, and an AddTask nothing beyond what boxing its arguments
+// costs the caller, until the inline room is used up; the values spilled
+// past it still arrive in order.
+func TestAddAndAddTaskDoNotAllocate(t *testing.T) {
+	var tasks background.Tasks
+	email := "a@example.com"
+	allocs := testing.AllocsPerRun(100, func() {
+		tasks.Add(noop)
+		tasks.AddTask(noopArgs, email, 42) // three values: fn and two arguments
+		tasks.Discard()
+	})
+	assert.Zero(t, allocs)
+
+	var tr trace
+	var got []string
+	tasks.AddTask(tr.add, "one")                                                 // 2 values
+	tasks.AddTask(func(a, b string) { got = append(got, a, b) }, "two", "three") // 3: spills
+	tasks.AddTask(tr.add, "four")
+	tasks.AddTask(func(a ...string) { got = append(got, a...) }, "five", "six")
+	drain(t, &tasks, nil)
+	assert.Equal(t, []string{"one", "four"}, tr.get())
+	assert.Equal(t, []string{"two", "three", "five", "six"}, got)
+}
