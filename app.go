@@ -806,6 +806,9 @@ func (a *App) Run(addr ...string) error {
 		}
 		return nil
 	case <-ctx.Done():
+		// A second SIGINT or SIGTERM now ends the process at once, as users
+		// expect of a stuck shutdown.
+		stop()
 	}
 	a.log.Info("brisk: shutting down", slog.Duration("timeout", a.cfg.ShutdownTimeout))
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
