@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,23 +21,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func post(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Post(url, "", nil)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(b)
-}
-
-func readLog(t *testing.T, dir string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "log.txt"))
-	require.NoError(t, err)
-	return string(b)
-}
-
 // The seed's tutorial002 over HTTP: the dependency's line first, then the
 // handler's, appended to log.txt byte for byte.
 func TestSendNotificationWithQuery(t *testing.T) {
@@ -55,18 +35,18 @@ func TestSendNotificationWithQuery(t *testing.T) {
 		require.NoError(t, app.Shutdown(ctx))
 	}
 
-	code, body := post(t, srv.URL+"/send-notification/foo@example.com?q=shoes")
+	code, body := exampletest.Post(t, srv.URL+"/send-notification/foo@example.com?q=shoes")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, `{"message":"Message sent"}`, body)
 	drain()
-	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\n", readLog(t, dir))
+	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\n", exampletest.ReadFile(t, dir, "log.txt"))
 
 	// Without ?q the dependency adds nothing; the handler's line is appended.
-	code, body = post(t, srv.URL+"/send-notification/bar@example.com")
+	code, body = exampletest.Post(t, srv.URL+"/send-notification/bar@example.com")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, `{"message":"Message sent"}`, body)
 	drain()
-	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\nmessage to bar@example.com\n", readLog(t, dir))
+	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\nmessage to bar@example.com\n", exampletest.ReadFile(t, dir, "log.txt"))
 
 	exampletest.SaveOpenAPI(t, app, "background-dependencies")
 }
@@ -79,10 +59,10 @@ func TestProgram(t *testing.T) {
 	}
 	dir := t.TempDir()
 	p := exampletest.StartMain(t, dir)
-	code, body := post(t, p.URL+"/send-notification/foo@example.com?q=shoes")
+	code, body := exampletest.Post(t, p.URL+"/send-notification/foo@example.com?q=shoes")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, `{"message":"Message sent"}`, body)
 	require.NoError(t, p.Stop(t), "exit status; the program logged:\n%s", p.Stderr())
-	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\n", readLog(t, dir))
+	assert.Equal(t, "found query: shoes\nmessage to foo@example.com\n", exampletest.ReadFile(t, dir, "log.txt"))
 	assert.Contains(t, p.Stderr(), "brisk: shutting down")
 }

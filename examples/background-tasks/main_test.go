@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,23 +21,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func post(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Post(url, "", nil)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(b)
-}
-
-func readLog(t *testing.T, dir string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "log.txt"))
-	require.NoError(t, err)
-	return string(b)
-}
-
 // The seed's tutorial001 over HTTP: the response, then log.txt byte for
 // byte once the app has drained its tasks.
 func TestSendNotification(t *testing.T) {
@@ -55,17 +35,17 @@ func TestSendNotification(t *testing.T) {
 		require.NoError(t, app.Shutdown(ctx))
 	}
 
-	code, body := post(t, srv.URL+"/send-notification/foo@example.com")
+	code, body := exampletest.Post(t, srv.URL+"/send-notification/foo@example.com")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, `{"message":"Notification sent in the background"}`, body)
 	drain()
-	assert.Equal(t, "notification for foo@example.com: some notification", readLog(t, dir))
+	assert.Equal(t, "notification for foo@example.com: some notification", exampletest.ReadFile(t, dir, "log.txt"))
 
 	// The task creates the file anew each time, as the seed's mode="w".
-	code, _ = post(t, srv.URL+"/send-notification/bar@example.com")
+	code, _ = exampletest.Post(t, srv.URL+"/send-notification/bar@example.com")
 	assert.Equal(t, 200, code)
 	drain()
-	assert.Equal(t, "notification for bar@example.com: some notification", readLog(t, dir))
+	assert.Equal(t, "notification for bar@example.com: some notification", exampletest.ReadFile(t, dir, "log.txt"))
 
 	exampletest.SaveOpenAPI(t, app, "background-tasks")
 }
@@ -78,10 +58,10 @@ func TestProgram(t *testing.T) {
 	}
 	dir := t.TempDir()
 	p := exampletest.StartMain(t, dir)
-	code, body := post(t, p.URL+"/send-notification/foo@example.com")
+	code, body := exampletest.Post(t, p.URL+"/send-notification/foo@example.com")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, `{"message":"Notification sent in the background"}`, body)
 	require.NoError(t, p.Stop(t), "exit status; the program logged:\n%s", p.Stderr())
-	assert.Equal(t, "notification for foo@example.com: some notification", readLog(t, dir))
+	assert.Equal(t, "notification for foo@example.com: some notification", exampletest.ReadFile(t, dir, "log.txt"))
 	assert.Contains(t, p.Stderr(), "brisk: shutting down")
 }

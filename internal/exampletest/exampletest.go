@@ -36,3 +36,28 @@ func SaveOpenAPI(t *testing.T, h http.Handler, name string) {
 		t.Fatal(err)
 	}
 }
+
+// Post sends an empty POST to url and returns the status and body.
+func Post(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// ReadFile returns the named file of dir as a string.
+func ReadFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
