@@ -324,11 +324,6 @@ func (a *App) allRouters() []*Router {
 // compiler.valueAllocator).
 func (a *App) newScratchID() int { return int(a.scratchIDs.Add(1) - 1) }
 
-// providerOf finds the provider of t for a route of router rt.
-func (a *App) providerOf(rt *Router, t reflect.Type) *provider {
-	return rt.lookup(t)
-}
-
 // mustNotBeServing panics when the app's stack is already built.
 func (a *App) mustNotBeServing(what string) {
 	if a.serving.Load() {
@@ -483,7 +478,7 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 	if st.root.wroteHeader {
 		// Part of the response is out: the client must see it broken.
 		a.brokenOff(st, r)
-		panic(errAbort)
+		panic(http.ErrAbortHandler)
 	}
 	writeJSON(&st.root, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil, false)
 }

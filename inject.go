@@ -226,6 +226,7 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 		where := func() string {
 			return fmt.Sprintf("%s %s: %s %s, parameter %d (%s)", c.method, c.pattern, ro, name, i, pt)
 		}
+		prov := c.router.lookup(pt)
 		switch {
 		case pt == contextType:
 			cp.binders[i] = bindContext
@@ -240,8 +241,8 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 			}
 		case pt == tasksType:
 			cp.binders[i] = bindTasks
-		case c.app.providerOf(c.router, pt) != nil:
-			s := c.need(c.app.providerOf(c.router, pt), where)
+		case prov != nil:
+			s := c.need(prov, where)
 			cp.deps = append(cp.deps, s)
 			cp.binders[i] = bindSlot(s)
 		case isRequestModel(pt):
@@ -250,7 +251,7 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 			if bodies++; bodies > 1 {
 				panic(fmt.Sprintf("brisk: %s: a second JSON body parameter; take one struct holding both", where()))
 			}
-			cp.binders[i], ranks[i] = c.bodyBinder(pt, nil, where), rankBody
+			cp.binders[i], ranks[i] = c.bodyBinder(pt, where), rankBody
 		case decode.IsScalar(pt):
 			if positional >= len(c.pathNames) {
 				panic(fmt.Sprintf("brisk: %s: takes path parameter %d but the pattern names %d (%v)",
@@ -488,7 +489,7 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 					panic(fmt.Sprintf("brisk: %s: model %s has two body fields", where(), st))
 				}
 				fieldWhere := func() string { return fmt.Sprintf("%s, field %s", where(), f.Name) }
-				body, bodyOffset = c.bodyBinder(f.Type, nil, fieldWhere), base+f.Offset
+				body, bodyOffset = c.bodyBinder(f.Type, fieldWhere), base+f.Offset
 				continue
 			}
 			if mf, ok := c.modelField(f, base, where); ok {
@@ -645,7 +646,7 @@ func indexOf(names []string, name string) int {
 // JSON bodies.
 
 // bodyBinder binds the JSON body into a value of type t.
-func (c *compiler) bodyBinder(t reflect.Type, _ []any, where func() string) binder {
+func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 	dec, err := jsonbody.Compile(t)
 	if err != nil {
 		panic(fmt.Sprintf("brisk: %s: %v", where(), err))
@@ -674,7 +675,7 @@ func (c *compiler) bodyBinder(t reflect.Type, _ []any, where func() string) bind
 		}
 		if validate && !hasType(items, "json_invalid") && !(len(items) == 1 && len(items[0].Loc) == 1) {
 			for _, f := range v.Check(pv.Interface()) {
-				st.addFailure(f, append([]any{"body"}, f.Path...))
+				st.addItem(f.Item(append([]any{"body"}, f.Path...)))
 				failed = true
 			}
 		}

@@ -397,10 +397,6 @@ func funcName(fn any) string {
 	return fmt.Sprintf("%s (%s:%d)", f.Name(), file, line)
 }
 
-// errAbort is re-panicked to make net/http drop the connection of a
-// response that cannot be completed.
-var errAbort = http.ErrAbortHandler
-
 // isAbort reports whether a recovered value is net/http's abort sentinel.
 func isAbort(p any) bool {
 	err, ok := p.(error)

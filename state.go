@@ -16,7 +16,6 @@ import (
 	"github.com/briskgo/brisk/background"
 	"github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/problem"
-	"github.com/briskgo/brisk/internal/validation"
 )
 
 // scratchSlots is how many scalar path parameters per call are decoded into
@@ -430,9 +429,4 @@ func (st *reqState) addDecodeError(err error, input string, loc ...any) {
 		it.Type, it.Msg, it.Ctx = de.Type, de.Msg, de.Ctx
 	}
 	st.addItem(it)
-}
-
-// addFailure records a failed validate rule.
-func (st *reqState) addFailure(f validation.Failure, loc []any) {
-	st.addItem(f.Item(loc))
 }

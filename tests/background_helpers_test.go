@@ -92,16 +92,11 @@ func (c *bgWireConn) Write(p []byte) (int, error) {
 // drained with the test.
 func bgServe(t *testing.T, app *brisk.App) (*httptest.Server, *bgWire) {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(app)
-	wire := &bgWire{Listener: srv.Listener}
-	srv.Listener = wire
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), bgGuard)
-		defer cancel()
-		_ = app.Shutdown(ctx)
-	})
+	var wire *bgWire
+	srv := serveOn(t, app, func(ln net.Listener) net.Listener {
+		wire = &bgWire{Listener: ln}
+		return wire
+	}, bgGuard)
 	return srv, wire
 }
 

@@ -39,10 +39,21 @@ func (r result) JSON(t *testing.T) any {
 // serve starts app on a real listener, closed (and drained) with the test.
 func serve(t *testing.T, app *brisk.App) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(app)
+	return serveOn(t, app, nil, 5*time.Second)
+}
+
+// serveOn is serve with the listener wrapped by wrap (nil: as it is) and
+// drain bounding the Shutdown that waits for background tasks.
+func serveOn(t *testing.T, app *brisk.App, wrap func(net.Listener) net.Listener, drain time.Duration) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(app)
+	if wrap != nil {
+		srv.Listener = wrap(srv.Listener)
+	}
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), drain)
 		defer cancel()
 		_ = app.Shutdown(ctx)
 	})

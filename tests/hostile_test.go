@@ -72,17 +72,12 @@ func hApp(cfg ...brisk.Config) (*brisk.App, *logBuffer) {
 // reads, closed (and drained) with the test.
 func hServe(t *testing.T, app *brisk.App) (*httptest.Server, *hCountingListener) {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(app)
-	ln := &hCountingListener{Listener: srv.Listener}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), hGuard)
-		defer cancel()
-		_ = app.Shutdown(ctx)
-	})
-	return srv, ln
+	var counting *hCountingListener
+	srv := serveOn(t, app, func(ln net.Listener) net.Listener {
+		counting = &hCountingListener{Listener: ln}
+		return counting
+	}, hGuard)
+	return srv, counting
 }
 
 // hCountingListener counts the bytes the server reads from its clients.
