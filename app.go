@@ -116,7 +116,8 @@ type App struct {
 	doc     []byte
 	docETag string
 
-	server *http.Server
+	servers []*http.Server // set up by ConfigureServer (Run's among them)
+	conns   connWatches
 }
 
 // patternRoutes holds the routes of one pattern, by method.
@@ -487,10 +488,15 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 // request's tasks and cleanups in the background.
 func (a *App) afterResponse(st *reqState, r *http.Request) {
 	var wait <-chan struct{}
-	if st.root.hijacked || st.root.w.Header().Get("Content-Length") == "" {
-		// Without a length the end of the response is written by net/http
-		// once ServeHTTP returns; the request context ends just then.
+	switch {
+	case st.root.hijacked:
+		// The connection is the handler's; it is done with it once
+		// ServeHTTP returns, which the request context's end tells.
 		wait = r.Context().Done()
+	case st.root.w.Header().Get("Content-Length") == "":
+		// Without a length the end of the response is written by net/http
+		// after ServeHTTP returns.
+		wait = responseEnd(r)
 	}
 	// With a length the client has it all once it is flushed. The runner
 	// takes the work before the client can have the response, so that a
@@ -769,21 +775,18 @@ func (a *App) Run(addr ...string) error {
 			return fmt.Errorf("brisk: building the OpenAPI document: %w", err)
 		}
 	}
+	ln, err := net.Listen("tcp", address)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr:              address,
-		Handler:           a,
 		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
 		IdleTimeout:       a.cfg.IdleTimeout,
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", address)
-	if err != nil {
-		return err
-	}
-	a.mu.Lock()
-	a.server = srv
-	a.mu.Unlock()
+	a.ConfigureServer(srv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if a.log.Enabled(ctx, slog.LevelDebug) {
@@ -825,16 +828,49 @@ func listenAddr(addr []string) string {
 	return net.JoinHostPort(host, port)
 }
 
-// Shutdown stops the server Run started (if any), waits for in-flight
-// requests, then waits for every queued background task, until ctx ends. On
-// an app driven by ServeHTTP alone it only waits for background tasks.
+// ConfigureServer prepares srv to serve the app the way Run does, for
+// programs that run their own http.Server (TLS, several listeners, custom
+// timeouts): it sets srv.Handler to the app when it is nil, and chains hooks
+// onto srv.ConnContext and srv.ConnState (keeping any already set) so that
+// the background tasks of a response without a Content-Length — a streamed,
+// chunked one — start only once net/http has written its last chunk. Without
+// them such tasks may start a few microseconds before the client has the
+// final bytes (see docs/background-tasks.md). Shutdown also shuts srv down,
+// before it waits for background tasks. Call it before srv starts serving.
+func (a *App) ConfigureServer(srv *http.Server) {
+	if srv.Handler == nil {
+		srv.Handler = a
+	}
+	prevCtx, prevState := srv.ConnContext, srv.ConnState
+	srv.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		if prevCtx != nil {
+			ctx = prevCtx(ctx, c)
+		}
+		return a.conns.connContext(ctx, c)
+	}
+	srv.ConnState = func(c net.Conn, state http.ConnState) {
+		a.conns.connState(c, state)
+		if prevState != nil {
+			prevState(c, state)
+		}
+	}
+	a.mu.Lock()
+	a.servers = append(a.servers, srv)
+	a.mu.Unlock()
+}
+
+// Shutdown stops the servers Run started or ConfigureServer set up (if any),
+// waits for their in-flight requests, then waits for every queued
+// background task, until ctx ends. On an app driven by ServeHTTP alone it
+// only waits for background tasks.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.mu.Lock()
-	srv := a.server
+	servers := append([]*http.Server(nil), a.servers...)
 	a.mu.Unlock()
 	var errs []error
-	if srv != nil {
-		if err := srv.Shutdown(ctx); err != nil {
+	for _, srv := range servers {
+		// A server already closed by its owner has nothing left to stop.
+		if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
 			errs = append(errs, err)
 		}
 	}

@@ -3,6 +3,8 @@ package brisk_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -163,4 +165,44 @@ func ExampleApp_Describe() {
 	app.Use(func(h http.Handler) http.Handler { return h })
 	app.Get("/ping", func() string { return "pong" })
 	app.Describe(os.Stdout)
+}
+
+// A program that runs its own http.Server (TLS, several listeners, its own
+// timeouts) sets it up with ConfigureServer, so that background tasks after
+// streamed responses wait for the last chunk, and Shutdown stops the server
+// before it drains the tasks.
+func ExampleApp_ConfigureServer() {
+	var out strings.Builder
+	app := brisk.New()
+	app.Get("/events", func(w http.ResponseWriter, bg *brisk.BackgroundTasks) {
+		bg.AddTask(func() { out.WriteString("task: after the stream ended") })
+		for i := 1; i <= 3; i++ {
+			fmt.Fprintf(w, "event %d\n", i)
+			http.NewResponseController(w).Flush()
+		}
+	})
+	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second}
+	app.ConfigureServer(srv) // srv.Handler is now app
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	go srv.Serve(ln)
+
+	resp, err := http.Get("http://" + ln.Addr().String() + "/events")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Print(string(body))
+	_ = app.Shutdown(context.Background()) // stops srv, then waits for the task
+	fmt.Println(out.String())
+	// Output:
+	// event 1
+	// event 2
+	// event 3
+	// task: after the stream ended
 }

@@ -56,6 +56,10 @@ type bgWire struct {
 	mu       sync.Mutex
 	out      bytes.Buffer
 	accepted atomic.Int32
+	// slowEnd delays the server's write of a chunked stream's last chunk,
+	// as a slow network would: a task that starts before the response is
+	// complete then starts, reliably, before that chunk is on the wire.
+	slowEnd atomic.Int64 // a time.Duration
 }
 
 func (l *bgWire) Accept() (net.Conn, error) {
@@ -81,6 +85,9 @@ type bgWireConn struct {
 
 // Write records p once it is on the socket.
 func (c *bgWireConn) Write(p []byte) (int, error) {
+	if d := time.Duration(c.l.slowEnd.Load()); d > 0 && bytes.HasSuffix(p, []byte("0\r\n\r\n")) {
+		time.Sleep(d)
+	}
 	n, err := c.Conn.Write(p)
 	c.l.mu.Lock()
 	c.l.out.Write(p[:n])
@@ -92,11 +99,18 @@ func (c *bgWireConn) Write(p []byte) (int, error) {
 // drained with the test.
 func bgServe(t *testing.T, app *brisk.App) (*httptest.Server, *bgWire) {
 	t.Helper()
+	return bgServeWith(t, app, true)
+}
+
+// bgServeWith is bgServe; configure says whether the server is set up by
+// app.ConfigureServer, as Run's is, or is a plain httptest server.
+func bgServeWith(t *testing.T, app *brisk.App, configure bool) (*httptest.Server, *bgWire) {
+	t.Helper()
 	var wire *bgWire
-	srv := serveOn(t, app, func(ln net.Listener) net.Listener {
+	srv := serveWith(t, app, func(ln net.Listener) net.Listener {
 		wire = &bgWire{Listener: ln}
 		return wire
-	}, bgGuard)
+	}, bgGuard, configure)
 	return srv, wire
 }
 

@@ -135,12 +135,20 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 			assert.True(t, strings.HasSuffix(sent, "\r\n\r\n"+body), "the whole response was on the wire when the task started:\n%q", sent)
 		}
 	}
-	// A streamed response is chunked; every chunk the handler wrote is on the
-	// wire when the task starts, which is after the handler (and ServeHTTP)
-	// returned. net/http writes the zero-length chunk that ends the stream
-	// right after ServeHTTP returns, without waiting for any task
-	// (docs/background-tasks.md explains this).
+	// A streamed response is chunked; on a server set up by ConfigureServer
+	// (as Run's is) the whole stream, down to the zero-length chunk that
+	// ends it, is on the wire when the task starts.
 	chunked := func(t *testing.T, res bgResponse, sent string) {
+		assert.Equal(t, "first,second", res.Body)
+		assert.Equal(t, []string{"chunked"}, res.TransferEncoding)
+		assert.True(t, strings.HasSuffix(sent, "\r\n\r\n6\r\nfirst,\r\n6\r\nsecond\r\n0\r\n\r\n"),
+			"the whole stream, its last chunk included, was on the wire when the task started:\n%q", sent)
+	}
+	// On a server not set up by ConfigureServer, every chunk the handler
+	// wrote is on the wire when the task starts; net/http writes the
+	// zero-length chunk that ends the stream right after ServeHTTP returns,
+	// concurrently with the task (docs/background-tasks.md explains this).
+	chunkedUnconfigured := func(t *testing.T, res bgResponse, sent string) {
 		assert.Equal(t, "first,second", res.Body)
 		assert.Equal(t, []string{"chunked"}, res.TransferEncoding)
 		assert.Contains(t, sent, "\r\n\r\n6\r\nfirst,\r\n6\r\nsecond\r\n", "every chunk was on the wire when the task started")
@@ -150,6 +158,7 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 		name    string
 		setup   func(app *brisk.App, b *blockedTask)
 		path    string // default /notify/{email}
+		plain   bool   // a plain httptest server, not set up by ConfigureServer
 		status  int
 		headers map[string]string
 		check   func(t *testing.T, res bgResponse, sent string)
@@ -173,6 +182,18 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 		setup:  func(app *brisk.App, b *blockedTask) { app.Post("/notify/{email}", streamed(b)) },
 		status: 200, headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"},
 		check: chunked,
+	}, {
+		name:   "streamed, server not set up by ConfigureServer",
+		setup:  func(app *brisk.App, b *blockedTask) { app.Post("/notify/{email}", streamed(b)) },
+		plain:  true,
+		status: 200, headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"},
+		check: chunkedUnconfigured,
+	}, {
+		name:   "JSON, server not set up by ConfigureServer",
+		setup:  func(app *brisk.App, b *blockedTask) { app.Post("/notify/{email}", typed(b)) },
+		plain:  true,
+		status: 200, headers: map[string]string{"Content-Type": "application/json"},
+		check: buffered(jsonBody),
 	}, {
 		name: "JSON under call-next middleware",
 		setup: func(app *brisk.App, b *blockedTask) {
@@ -270,8 +291,9 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 			var wire *bgWire
 			task := newBlockedTask(&wire)
 			tc.setup(app, task)
-			srv, w := bgServe(t, app)
+			srv, w := bgServeWith(t, app, !tc.plain)
 			wire = w
+			wire.slowEnd.Store(int64(25 * time.Millisecond))
 			path := tc.path
 			if path == "" {
 				path = "/notify/" + email

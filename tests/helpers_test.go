@@ -46,7 +46,17 @@ func serve(t *testing.T, app *brisk.App) *httptest.Server {
 // drain bounding the Shutdown that waits for background tasks.
 func serveOn(t *testing.T, app *brisk.App, wrap func(net.Listener) net.Listener, drain time.Duration) *httptest.Server {
 	t.Helper()
+	return serveWith(t, app, wrap, drain, false)
+}
+
+// serveWith is serveOn; with configure, the server is set up by
+// app.ConfigureServer first, as Run's is.
+func serveWith(t *testing.T, app *brisk.App, wrap func(net.Listener) net.Listener, drain time.Duration, configure bool) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(app)
+	if configure {
+		app.ConfigureServer(srv.Config)
+	}
 	if wrap != nil {
 		srv.Listener = wrap(srv.Listener)
 	}
