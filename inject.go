@@ -514,12 +514,13 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 				ok = false
 			}
 		}
+		bodyFailed := false
 		if body != nil {
 			var bv reflect.Value
 			if body(rs, w, r, &bv) {
 				reflect.NewAt(bv.Type(), unsafe.Add(p, bodyOffset)).Elem().Set(bv)
 			} else {
-				ok = false
+				ok, bodyFailed = false, true
 				if rs.abort != nil {
 					return false
 				}
@@ -528,6 +529,11 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 		if validate {
 			for _, f := range v.Check(pv.Interface()) {
 				field, loc := modelLoc(fields, f.Path, body != nil)
+				if field == nil && bodyFailed {
+					// The body's own errors are reported; its zero value's
+					// are not errors of the request.
+					continue
+				}
 				it := f.Item(loc)
 				if field != nil && len(f.Path) == 1 && it.Type != "missing" {
 					if raw, found := rs.rawInput(field, r); found {
@@ -669,17 +675,16 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 		}
 		pv := newValue(st)
 		items := dec.Decode(data, pv.Interface())
-		failed := len(items) > 0
-		for _, it := range items {
-			st.addItem(it)
-		}
 		if validate && !hasType(items, "json_invalid") && !(len(items) == 1 && len(items[0].Loc) == 1) {
 			for _, f := range v.Check(pv.Interface()) {
-				st.addItem(f.Item(append([]any{"body"}, f.Path...)))
-				failed = true
+				items = append(items, f.Item(append([]any{"body"}, f.Path...)))
 			}
 		}
-		if failed {
+		if len(items) > 0 {
+			sortBodyItems(t, items)
+			for _, it := range items {
+				st.addItem(it)
+			}
 			return false
 		}
 		*out = pv.Elem()
@@ -804,6 +809,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			continue
 		}
 		ok := true
+		firstErr := len(st.errs)
 		for _, i := range c.order {
 			if !c.binders[i](st, w, r, &args[i]) {
 				ok = false
@@ -815,6 +821,9 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			}
 		}
 		if !ok || (c == p.handler && len(st.errs) > 0) {
+			if len(st.errs)-firstErr > 1 {
+				sortBySource(st.errs[firstErr:])
+			}
 			clear(args)
 			st.markFailed(c)
 			continue

@@ -1,0 +1,151 @@
+package brisk
+
+import (
+	"cmp"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/briskgo/brisk/internal/problem"
+)
+
+// Validation errors are collected as binders run — type errors while
+// decoding, rule failures after — but FastAPI reports them in a fixed
+// order, and clients (and tests ported from FastAPI) compare the whole
+// list: per dependency, path errors, then query, header, cookie, and body;
+// inside a body, in the order the model declares its fields. The sorting
+// below runs only on the error path.
+
+// sourceRank orders an error by where its input came from.
+func sourceRank(it problem.Item) int {
+	if len(it.Loc) == 0 {
+		return 5
+	}
+	switch it.Loc[0] {
+	case "path":
+		return 0
+	case "query":
+		return 1
+	case "header":
+		return 2
+	case "cookie":
+		return 3
+	case "body":
+		return 4
+	}
+	return 5
+}
+
+// sortBySource stably orders one call's errors by source.
+func sortBySource(items []problem.Item) {
+	slices.SortStableFunc(items, func(a, b problem.Item) int {
+		return cmp.Compare(sourceRank(a), sourceRank(b))
+	})
+}
+
+// sortBodyItems stably orders the errors of a body of type t by the
+// position of the field each names, as pydantic validates them: field by
+// field in declaration order, list items by index. Items whose loc does not
+// start with "body" keep their place after the body's.
+func sortBodyItems(t reflect.Type, items []problem.Item) {
+	if len(items) < 2 {
+		return
+	}
+	slices.SortStableFunc(items, func(a, b problem.Item) int {
+		return compareLoc(t, bodyPath(a.Loc), bodyPath(b.Loc))
+	})
+}
+
+func bodyPath(loc []any) []any {
+	if len(loc) > 0 && loc[0] == "body" {
+		return loc[1:]
+	}
+	return loc
+}
+
+// compareLoc compares two paths into a value of type t by field
+// declaration order and index.
+func compareLoc(t reflect.Type, a, b []any) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t == nil {
+			return 0
+		}
+		switch t.Kind() {
+		case reflect.Struct:
+			an, _ := a[i].(string)
+			bn, _ := b[i].(string)
+			ai, at := jsonFieldIndex(t, an)
+			bi, _ := jsonFieldIndex(t, bn)
+			if c := cmp.Compare(ai, bi); c != 0 {
+				return c
+			}
+			t = at
+		case reflect.Slice, reflect.Array:
+			ai, aok := a[i].(int)
+			bi, bok := b[i].(int)
+			if aok && bok {
+				if c := cmp.Compare(ai, bi); c != 0 {
+					return c
+				}
+			}
+			t = t.Elem()
+		case reflect.Map:
+			if a[i] != b[i] {
+				return 0 // keys keep the order the decoder met them in
+			}
+			t = t.Elem()
+		default:
+			return 0
+		}
+	}
+	// A field's own error comes before those of its members.
+	return cmp.Compare(len(a), len(b))
+}
+
+// jsonFieldIndex returns the position of the field with JSON name name
+// among t's fields (embedded structs flattened, as encoding/json does) and
+// its type; unknown names sort last.
+func jsonFieldIndex(t reflect.Type, name string) (int, reflect.Type) {
+	pos := 0
+	var find func(t reflect.Type) (int, reflect.Type, bool)
+	find = func(t reflect.Type) (int, reflect.Type, bool) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			jsonName, _, _ := strings.Cut(tag, ",")
+			ft := f.Type
+			if f.Anonymous && jsonName == "" {
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					if p, typ, ok := find(ft); ok {
+						return p, typ, true
+					}
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if jsonName == "" {
+				jsonName = f.Name
+			}
+			if jsonName == name {
+				return pos, f.Type, true
+			}
+			pos++
+		}
+		return 0, nil, false
+	}
+	if p, typ, ok := find(t); ok {
+		return p, typ
+	}
+	return int(^uint(0) >> 1), nil
+}
