@@ -3,6 +3,7 @@ package brisk
 import (
 	"context"
 	"encoding"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -669,6 +670,12 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 		if !ok {
 			return false
 		}
+		if st.bodyNotJSON && len(data) > 0 {
+			// FastAPI validates a body sent as another content type as the
+			// text it is: a JSON string, which no body type accepts, so the
+			// client gets 422 model_attributes_type with its text as input.
+			data = quoteJSON(data)
+		}
 		if optional && isBlank(data) {
 			*out = reflect.Zero(t)
 			return true
@@ -690,6 +697,12 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 		*out = pv.Elem()
 		return true
 	}
+}
+
+// quoteJSON returns b as a JSON string.
+func quoteJSON(b []byte) []byte {
+	q, _ := json.Marshal(string(b)) // a string always marshals
+	return q
 }
 
 func hasType(items []problem.Item, typ string) bool {

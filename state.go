@@ -70,6 +70,9 @@ type reqState struct {
 	limited   io.LimitedReader
 	bodyRead  bool
 	bodyState *HTTPError
+	// bodyNotJSON: the body came with a content type other than JSON; as
+	// FastAPI does, it is then validated as the text it is, not parsed.
+	bodyNotJSON bool
 
 	tasks    *background.Tasks
 	cleanups []func()
@@ -126,7 +129,7 @@ func (st *reqState) reset() {
 		st.body = bytes.Buffer{}
 	}
 	st.body.Reset()
-	st.bodyRead, st.bodyState = false, nil
+	st.bodyRead, st.bodyState, st.bodyNotJSON = false, nil, false
 	st.tasks, st.cleanups = nil, nil
 }
 
@@ -343,7 +346,9 @@ func (st *reqState) rawInput(f *modelField, r *http.Request) (string, bool) {
 }
 
 // readBody reads the request body once, within the body limit. It reports
-// false (having set abort) for a body over the limit or not JSON.
+// false (having set abort) for a body over the limit or one that cannot be
+// read. A body whose content type is not JSON is read too, and marked
+// (bodyNotJSON).
 func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 	if st.bodyRead {
 		if st.bodyState != nil {
@@ -354,9 +359,7 @@ func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 	}
 	st.bodyRead = true
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONContentType(ct) {
-		st.bodyState = Error(http.StatusUnsupportedMediaType, "Unsupported Media Type: the body must be application/json")
-		st.abort = st.bodyState
-		return nil, false
+		st.bodyNotJSON = true
 	}
 	limit := st.app.maxBody
 	if limit > 0 && r.ContentLength > limit {

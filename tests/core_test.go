@@ -195,9 +195,17 @@ func TestJSONBody(t *testing.T) {
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["body",1,"name"]`)
 
+	// As FastAPI: a body sent as another content type is validated as the
+	// text it is, which is not an object.
 	res = do(t, srv, "POST", "/items", `{"name":"x","price":1}`, "Content-Type", "text/plain")
-	assert.Equal(t, 415, res.Status)
-	assert.Contains(t, res.Body, `"detail"`)
+	assert.Equal(t, 422, res.Status)
+	assert.JSONEq(t, `{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"{\"name\":\"x\",\"price\":1}"}]}`, res.Body)
+	res = do(t, srv, "POST", "/list", `[{"name":"a","price":1}]`, "Content-Type", "application/geo+json-seq")
+	assert.Equal(t, 422, res.Status)
+	assert.Contains(t, res.Body, `"type":"list_type"`)
+	res = do(t, srv, "POST", "/items", "", "Content-Type", "text/plain")
+	assert.Equal(t, 422, res.Status)
+	assert.JSONEq(t, `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`, res.Body)
 }
 
 func TestBodyLimit(t *testing.T) {
