@@ -108,7 +108,9 @@ func (r *Response) reset() {
 }
 
 // writeTo sends r to w. setLength asks for an explicit Content-Length, so a
-// client knows the response is complete before background tasks start.
+// client knows the response is complete before background tasks start. A
+// held body gets one anyway unless r sets its own, as Starlette's Response
+// does: net/http would otherwise send a body over 2 KiB chunked.
 func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) error {
 	if r.streamed {
 		return nil
@@ -126,7 +128,7 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 		h[k] = v
 	}
 	status := r.StatusCode()
-	if bodyAllowed(status) && setLength {
+	if bodyAllowed(status) && (setLength || len(h["Content-Length"]) == 0) {
 		h["Content-Length"] = contentLength(len(body))
 	}
 	w.WriteHeader(status)

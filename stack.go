@@ -37,7 +37,9 @@ type layer struct {
 	name     string
 }
 
-// wrap returns next wrapped by the layer.
+// wrap returns next wrapped by the layer. A call-next layer around a run of
+// call-next layers joins the run, so that the whole run shares one capture
+// (see callNextRun).
 func (l layer) wrap(next http.Handler, pool *sync.Pool) http.Handler {
 	if l.plain != nil {
 		h := l.plain(next)
@@ -46,7 +48,10 @@ func (l layer) wrap(next http.Handler, pool *sync.Pool) http.Handler {
 		}
 		return h
 	}
-	return &callNextHandler{fn: l.callNext, next: next, pool: pool}
+	if run, ok := next.(*callNextRun); ok && run.pool == pool {
+		return run.outside(l.callNext)
+	}
+	return &callNextRun{fns: []MiddlewareFunc{l.callNext}, inner: next, pool: pool}
 }
 
 // chain wraps h in layers, the last added outermost (LIFO, as Starlette's
@@ -58,74 +63,220 @@ func chain(layers []layer, h http.Handler, pool *sync.Pool) http.Handler {
 	return h
 }
 
-// callNextHandler runs a MiddlewareFunc as an http.Handler. It needs no
-// goroutine: next runs the inner handler against a captureWriter that holds
-// the response until the layer returns it.
-type callNextHandler struct {
-	fn   MiddlewareFunc
-	next http.Handler
-	pool *sync.Pool
+// callNextRun runs adjacent call-next layers as one http.Handler. It needs
+// no goroutine, and one captureWriter for the whole run rather than one per
+// layer: layer k's next calls layer k+1's func directly, with the request it
+// was given; only the innermost layer's next runs the inner handler, against
+// the capture; and only the response the outermost layer returns is written
+// to the writer beneath. Every layer of the run sees the same captured
+// *Response, so a run of five layers copies the response once, not five
+// times.
+type callNextRun struct {
+	fns   []MiddlewareFunc // outermost first
+	inner http.Handler
+	pool  *sync.Pool
 }
 
-func (h *callNextHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// outside returns a new run: fn around the layers of h. Stacks are built
+// once, so h is left as it is rather than shared and changed.
+func (h *callNextRun) outside(fn MiddlewareFunc) *callNextRun {
+	fns := make([]MiddlewareFunc, 0, len(h.fns)+1)
+	fns = append(append(fns, fn), h.fns...)
+	return &callNextRun{fns: fns, inner: h.inner, pool: h.pool}
+}
+
+func (h *callNextRun) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := h.pool.Get().(*captureWriter)
-	cw.under, cw.inner, cw.st = w, h.next, stateOf(w, r)
-	resp := h.fn(r, cw.nextFn)
+	cw.start(h, w, r)
+	// A panic leaves cw to the garbage collector (a writer in an unknown
+	// state must not go back to the pool), and the header map beneath as it
+	// was, for whoever answers the panic. The flag, not cw, says whether the
+	// run finished: once released, cw may be serving another request.
+	finished := false
+	defer func() {
+		if !finished {
+			cw.giveBack()
+		}
+	}()
+	err := cw.send(cw.result(0, r, h.fns[0](r, cw.frames[0].next)))
+	if err != nil {
+		cw.giveBack()
+	}
+	finished = true
+	cw.release(h.pool)
+	if err != nil {
+		panic(fmt.Errorf("brisk: writing the response of call-next middleware: %w", err))
+	}
+}
+
+// nextFrame is the Next of one layer of a run.
+type nextFrame struct {
+	cw     *captureWriter
+	depth  int // the layer's index in the run, outermost 0
+	called bool
+	next   Next // call, bound once: a pooled writer's Nexts cost no allocation
+}
+
+// call runs the rest of the stack below the frame's layer: the next layer of
+// the run, or, below the innermost, the inner handler against the capture.
+func (f *nextFrame) call(r *http.Request) *Response {
+	cw := f.cw
+	if cw.run == nil {
+		panic("brisk: call-next middleware called next after it returned")
+	}
+	if f.called {
+		panic("brisk: call-next middleware called next twice")
+	}
+	f.called = true
+	below := f.depth + 1
+	if below == len(cw.run.fns) {
+		cw.run.inner.ServeHTTP(cw, r)
+		return &cw.resp
+	}
+	resp := cw.result(below, r, cw.run.fns[below](r, cw.frames[below].next))
+	if resp != &cw.resp {
+		cw.adopt(resp)
+	}
+	return &cw.resp
+}
+
+// captureWriter is the http.ResponseWriter the rest of the stack writes to
+// under a run of call-next layers. It holds status, headers and up to
+// StreamBuffer bytes; past that, or on Flush, it commits to the writer
+// beneath and passes writes through.
+//
+// While the writer beneath has no headers yet, the capture borrows its header
+// map instead of filling a map of its own (see start): the layers and the
+// handler then set headers where they will go out, and sending the response
+// costs no copy of them.
+type captureWriter struct {
+	under    http.ResponseWriter
+	run      *callNextRun
+	st       *reqState
+	resp     Response
+	wrote    bool
+	borrowed bool         // resp.header is the map of the writer beneath
+	own      http.Header  // the capture's own map, when it cannot borrow
+	frames   []*nextFrame // one per layer of the longest run served yet
+	enc      *encoder
+}
+
+// newCaptureWriter returns a writer for an App's pool of captures.
+func newCaptureWriter() *captureWriter { return &captureWriter{own: make(http.Header)} }
+
+// start readies cw for run, writing to w.
+func (cw *captureWriter) start(run *callNextRun, w http.ResponseWriter, r *http.Request) {
+	cw.under, cw.run, cw.st = w, run, stateOf(w, r)
+	// An empty map beneath can be borrowed: everything in it by the time
+	// the run returns was put there by the run, so it is exactly the
+	// response's headers. A map that already holds headers (set by a plain
+	// layer outside, say) is not: the layers must not see those.
+	if h := w.Header(); h != nil && len(h) == 0 {
+		cw.resp.header, cw.borrowed = h, true
+	} else {
+		cw.resp.header = cw.own
+	}
+	for len(cw.frames) < len(run.fns) {
+		f := &nextFrame{cw: cw, depth: len(cw.frames)}
+		f.next = f.call
+		cw.frames = append(cw.frames, f)
+	}
+}
+
+// result is what the response layer i returned means: nil is next's
+// response (a programming error if the layer did not call next), and a
+// replacement for a response already streamed is dropped, with a warning.
+func (cw *captureWriter) result(i int, r *http.Request, resp *Response) *Response {
 	if resp == nil {
-		resp = &cw.resp
-		if !cw.called {
+		if !cw.frames[i].called {
 			panic("brisk: call-next middleware returned a nil *Response without calling next")
 		}
+		return &cw.resp
 	}
 	if resp != &cw.resp && cw.resp.streamed {
 		// The rest of the stack streamed (or hijacked) its response: it is
 		// out, so a replacement cannot apply; appending it would corrupt it.
-		if cw.st != nil {
-			cw.st.app.log.WarnContext(r.Context(), "brisk: call-next middleware replaced a response already streamed to the client; the replacement is dropped",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("middleware", funcName(h.fn)))
-		}
-	} else if !resp.streamed {
-		var setLength bool
-		if cw.st != nil {
-			setLength = cw.st.wantsLength()
-		}
-		if err := resp.writeTo(w, cw.encoder(), setLength); err != nil {
-			cw.release(h.pool)
-			panic(fmt.Errorf("brisk: writing the response of call-next middleware: %w", err))
-		}
+		cw.warnDropped(r, cw.run.fns[i])
+		return &cw.resp
 	}
-	cw.release(h.pool)
+	return resp
 }
 
-// captureWriter is the http.ResponseWriter the rest of the stack writes to
-// under a call-next layer. It holds status, headers and up to StreamBuffer
-// bytes; past that, or on Flush, it commits to the writer beneath and passes
-// writes through.
-type captureWriter struct {
-	under  http.ResponseWriter
-	inner  http.Handler
-	st     *reqState
-	resp   Response
-	called bool
-	wrote  bool
-	nextFn Next
-	enc    *encoder
-}
-
-func newCaptureWriter() *captureWriter {
-	cw := &captureWriter{}
-	cw.nextFn = cw.callNext
-	return cw
-}
-
-// callNext is Next for this layer.
-func (cw *captureWriter) callNext(r *http.Request) *Response {
-	if cw.called {
-		panic("brisk: call-next middleware called next twice")
+func (cw *captureWriter) warnDropped(r *http.Request, fn MiddlewareFunc) {
+	if cw.st == nil {
+		return
 	}
-	cw.called = true
-	cw.inner.ServeHTTP(cw, r)
-	return &cw.resp
+	cw.st.app.log.WarnContext(r.Context(), "brisk: call-next middleware replaced a response already streamed to the client; the replacement is dropped",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("middleware", funcName(fn)))
+}
+
+// adopt makes a layer's own response the run's response, for the layers
+// above it. It is copied, as it was when each layer had a capture of its
+// own: a response a layer shares between requests is never changed by the
+// layers above. A copy of the captured Response itself (headers and body
+// shared with it) is copied safely too.
+func (cw *captureWriter) adopt(resp *Response) {
+	resetHeader(cw.resp.Header(), resp.header)
+	cw.resp.status = resp.status
+	cw.resp.body = append(cw.resp.body[:0], resp.body...)
+	cw.resp.value, cw.resp.hasValue = resp.value, resp.hasValue
+}
+
+// send writes the run's response to the writer beneath, unless it has
+// streamed.
+func (cw *captureWriter) send(resp *Response) error {
+	if resp.streamed {
+		return nil
+	}
+	enc, setLength := cw.encoder(), cw.wantsLength()
+	if !cw.borrowed {
+		return resp.writeTo(cw.under, enc, setLength)
+	}
+	if resp != &cw.resp {
+		// The outermost layer's own response: its headers replace what the
+		// rest of the stack put in the borrowed map.
+		resetHeader(cw.resp.header, resp.header)
+		return resp.writeTo(cw.under, enc, setLength)
+	}
+	// The headers are in place already. writeTo copies r.header into the
+	// writer's map and reads the writer's map only: with r.header nil it
+	// writes status, Content-Length and body without copying the map onto
+	// itself.
+	h := cw.resp.header
+	cw.resp.header = nil
+	err := cw.resp.writeTo(cw.under, enc, setLength)
+	cw.resp.header = h
+	return err
+}
+
+// unborrow gives the borrowed map back once the response has streamed: its
+// headers are out, and changes made after next returns must not reach the
+// writer beneath (where net/http could send them as trailers). The layers
+// still see the headers as they went out, in the capture's own map.
+func (cw *captureWriter) unborrow() {
+	if !cw.borrowed {
+		return
+	}
+	copyHeader(cw.own, cw.resp.header)
+	cw.resp.header, cw.borrowed = cw.own, false
+}
+
+// giveBack empties a borrowed map when the run ends without sending its
+// response (a panic, an encoding error): the map was empty when the run
+// borrowed it, and whoever answers instead must not send the headers of
+// the response that failed.
+func (cw *captureWriter) giveBack() {
+	if !cw.borrowed {
+		return
+	}
+	clear(cw.resp.header)
+	cw.resp.header, cw.borrowed = cw.own, false
+}
+
+// wantsLength reports whether the response needs an explicit
+// Content-Length (see reqState.wantsLength).
+func (cw *captureWriter) wantsLength() bool {
+	return cw.st != nil && cw.st.wantsLength()
 }
 
 func (cw *captureWriter) encoder() *encoder {
@@ -139,8 +290,16 @@ func (cw *captureWriter) encoder() *encoder {
 }
 
 func (cw *captureWriter) release(pool *sync.Pool) {
-	cw.under, cw.inner, cw.st = nil, nil, nil
-	cw.called, cw.wrote = false, false
+	if cw.borrowed {
+		// The map is the writer's: it keeps its headers (a recorder's
+		// Header() is read after the request; trailers are read at its end).
+		cw.resp.header, cw.borrowed = cw.own, false
+	}
+	cw.under, cw.run, cw.st = nil, nil, nil
+	cw.wrote = false
+	for _, f := range cw.frames {
+		f.called = false
+	}
 	if cap(cw.resp.body) > StreamBuffer {
 		cw.resp.body = nil
 	}
@@ -212,6 +371,7 @@ func (cw *captureWriter) commit() error {
 	copyHeader(cw.under.Header(), cw.resp.header)
 	cw.under.WriteHeader(cw.resp.StatusCode())
 	cw.resp.streamed = true
+	cw.unborrow()
 	if len(body) > 0 {
 		if _, err := cw.under.Write(body); err != nil {
 			return err
@@ -238,6 +398,7 @@ func (cw *captureWriter) FlushError() error {
 // layers.
 func (cw *captureWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	cw.resp.streamed = true
+	cw.unborrow()
 	return http.NewResponseController(cw.under).Hijack()
 }
 
@@ -341,6 +502,18 @@ func (rw *rootWriter) Unwrap() http.ResponseWriter { return rw.w }
 
 // writerOnly hides ReadFrom so io.Copy does not recurse into it.
 type writerOnly struct{ io.Writer }
+
+// resetHeader makes dst hold exactly the headers of src. It is safe when
+// src is dst (a copy of a Response shares its map), where clearing dst
+// first would lose them.
+func resetHeader(dst, src http.Header) {
+	for k := range dst {
+		if _, ok := src[k]; !ok {
+			delete(dst, k)
+		}
+	}
+	copyHeader(dst, src)
+}
 
 func copyHeader(dst, src http.Header) {
 	for k, v := range src {
