@@ -481,7 +481,7 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 		a.brokenOff(st, r)
 		panic(http.ErrAbortHandler)
 	}
-	writeJSON(&st.root, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil, false)
+	writeJSON(&st.root, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil)
 }
 
 // afterResponse makes sure the client has the whole response, then runs the
@@ -631,7 +631,7 @@ func (a *App) allowed(path string) []string {
 func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, path string) {
 	if allow := a.allowed(path); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeJSON(w, &st.enc, http.StatusMethodNotAllowed, detailBody{Detail: "Method Not Allowed"}, nil, false)
+		writeJSON(w, &st.enc, http.StatusMethodNotAllowed, detailBody{Detail: "Method Not Allowed"}, nil)
 		return
 	}
 	if !a.cfg.DisableRedirectSlashes && path != "/" {
@@ -655,7 +655,7 @@ func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, pa
 			return
 		}
 	}
-	writeJSON(w, &st.enc, http.StatusNotFound, detailBody{Detail: "Not Found"}, nil, false)
+	writeJSON(w, &st.enc, http.StatusNotFound, detailBody{Detail: "Not Found"}, nil)
 }
 
 // ServeHTTP runs the route: its plan, or the raw handler.
@@ -699,7 +699,7 @@ func (a *App) writeResult(st *reqState, w http.ResponseWriter, status int, v any
 	if cw, ok := w.(*captureWriter); ok && cw.handOver(status, v) {
 		return
 	}
-	if err := writeJSON(w, &st.enc, status, v, nil, st.wantsLength()); err != nil {
+	if err := writeJSON(w, &st.enc, status, v, nil); err != nil {
 		panic(fmt.Errorf("brisk: encoding the response: %w", err))
 	}
 }
@@ -724,22 +724,22 @@ func (a *App) writeResponse(st *reqState, w http.ResponseWriter, resp *Response)
 func (a *App) writeError(st *reqState, w http.ResponseWriter, r *http.Request, err error) {
 	st.discardTasks()
 	if he, ok := asHTTPError(err); ok {
-		writeJSON(w, &st.enc, he.Status, detailBody{Detail: he.Detail}, he.Headers, st.wantsLength())
+		writeJSON(w, &st.enc, he.Status, detailBody{Detail: he.Detail}, he.Headers)
 		return
 	}
 	a.log.ErrorContext(r.Context(), "brisk: unexpected error", slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.Any("error", err), slog.String("stack", string(debug.Stack())))
-	writeJSON(w, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil, st.wantsLength())
+	writeJSON(w, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil)
 }
 
 // writeValidationErrors answers 422 with every collected error.
 func (a *App) writeValidationErrors(st *reqState, w http.ResponseWriter) {
 	st.discardTasks()
-	writeJSON(w, &st.enc, http.StatusUnprocessableEntity, problem.Detail{Detail: st.errs}, nil, st.wantsLength())
+	writeJSON(w, &st.enc, http.StatusUnprocessableEntity, problem.Detail{Detail: st.errs}, nil)
 }
 
-// writeJSON writes v as a JSON response.
-func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra http.Header, setLength bool) error {
+// writeJSON writes v as a JSON response, with its Content-Length.
+func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra http.Header) error {
 	h := w.Header()
 	for k, vals := range extra {
 		h[k] = vals
@@ -753,9 +753,10 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 		return err
 	}
 	h["Content-Type"] = jsonContentType
-	if setLength {
-		h["Content-Length"] = contentLength(len(b))
-	}
+	// Always, as Starlette's responses: a body over net/http's 2 KiB buffer
+	// would otherwise go out chunked, and a length a handler set before it
+	// failed would be wrong.
+	h["Content-Length"] = contentLength(len(b))
 	w.WriteHeader(status)
 	_, err = w.Write(b)
 	return err

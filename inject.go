@@ -144,7 +144,12 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	if c.plan.status == 0 {
 		c.plan.status = http.StatusOK
 	}
+	c.markProvidedDependencies(opts)
 	for _, dep := range opts.dependencies {
+		if pd, ok := dep.(providedDependency); ok {
+			c.plan.steps = append(c.plan.steps, c.compileProvidedDependency(pd))
+			continue
+		}
 		c.plan.steps = append(c.plan.steps, c.compileCall(dep, roleDependency))
 	}
 	h := c.compileCall(handler, roleHandler)
@@ -156,6 +161,59 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	}
 	c.describe(opts, handler, h)
 	return c.plan
+}
+
+// providedDependency stands, in a route's dependencies, for a function that
+// was the registered provider of typ when the route was registered. It runs
+// as that type's provider, as FastAPI's dependencies=[Depends(f)] does: at
+// most once per request, sharing its result with the parameters that ask for
+// typ, and replaced by App.Override (which recompiles the route from its
+// options, where the marker stays).
+type providedDependency struct {
+	typ  reflect.Type
+	name string
+}
+
+// markProvidedDependencies replaces, in opts, each dependency that is the
+// very function registered as the provider of its first result type by a
+// providedDependency. Only the same function value counts: another closure
+// of the same code (a provider factory called twice with different
+// arguments) stays a dependency of its own.
+func (c *compiler) markProvidedDependencies(opts *routeOptions) {
+	var marked []any
+	for i, dep := range opts.dependencies {
+		v := reflect.ValueOf(dep)
+		if v.Kind() != reflect.Func || v.IsNil() || v.Type().NumOut() == 0 {
+			continue
+		}
+		p := c.router.lookup(v.Type().Out(0))
+		if p == nil || p.fn.Type() != v.Type() || funcIdentity(dep) != funcIdentity(p.fn.Interface()) {
+			continue
+		}
+		if marked == nil {
+			marked = append([]any(nil), opts.dependencies...)
+		}
+		marked[i] = providedDependency{typ: p.typ, name: p.name}
+	}
+	if marked != nil {
+		opts.dependencies = marked
+	}
+}
+
+// funcIdentity is the func value held by fn (a non-nil func): the closure
+// itself, not only its code, so two closures of one literal differ.
+func funcIdentity(fn any) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&fn))[1]
+}
+
+// compileProvidedDependency compiles a route dependency that is a provider:
+// a step that needs the provider's slot and does nothing else.
+func (c *compiler) compileProvidedDependency(pd providedDependency) *callPlan {
+	if c.router.lookup(pd.typ) == nil {
+		panic(fmt.Sprintf("brisk: %s %s: dependency %s: no provider of %s is visible", c.method, c.pattern, pd.name, pd.typ))
+	}
+	fn := reflect.MakeFunc(reflect.FuncOf([]reflect.Type{pd.typ}, nil, false), func([]reflect.Value) []reflect.Value { return nil })
+	return c.compileFunc(fn, pd.name, roleDependency, resultShape{errIndex: -1, cleanupIdx: -1}, -1)
 }
 
 type role int

@@ -630,7 +630,7 @@ func decodeValue(n *node, raw []byte, v reflect.Value) string {
 		}
 	}
 	var b strings.Builder
-	for i, it := range report(n, raw, start, err) {
+	for i, it := range report(n, raw, start, err, nil) {
 		if i > 0 {
 			b.WriteString("; ")
 		}

@@ -41,12 +41,17 @@
 //     merges repeated objects into one value. When a repeated key's value
 //     has defaults inside, the body is decoded a second time to get this
 //     right: only bodies with such duplicates pay for it.
-//   - JSON types are strict, as in pydantic's strict mode: "5" is not an
-//     int and 1.0 is not an int (encoding/json rejects both). A string that
-//     is not a number at all is "int_parsing"/"float_parsing"; one that is,
-//     "int_type"/"float_type". An integer out of the Go type's range is
-//     "less_than_equal"/"greater_than_equal" with the bound in ctx; a float
-//     out of range is "finite_number".
+//   - Scalars convert as in pydantic's (default) lax mode: a number in a
+//     string ("50.5", " 42 ") is a number for int and float fields, an
+//     integral float (42.0, 1e3) an int, and pydantic's boolean strings
+//     ("true", "yes", "off", …) and the numbers 0 and 1 a bool. encoding/json
+//     refuses these, so a body holding one is decoded a second time with
+//     them rewritten as plain literals; errors found then show the rewritten
+//     values as input. Strings stay strict: a number is not a string. A
+//     string that is not a number at all is "int_parsing"/"float_parsing",
+//     a fractional float for an int "int_from_float". An integer out of the
+//     Go type's range is "less_than_equal"/"greater_than_equal" with the
+//     bound in ctx; a float out of range is "finite_number".
 //   - Unknown keys are ignored. Numbers decoded into interface{} values are
 //     float64 (encoding/json's default); the "input" of an error keeps the
 //     number exactly as sent (json.Number).
@@ -120,6 +125,12 @@ func (d *Decoder) Decode(data []byte, dst any) []problem.Item {
 	if reflect.TypeOf(dst) != d.ptrType || reflect.ValueOf(dst).IsNil() {
 		panic(fmt.Sprintf("jsonbody: Decode into %T(%v), want a non-nil %v", dst, dst, d.ptrType))
 	}
+	return d.decode(data, dst, true, nil)
+}
+
+// decode is Decode; lax allows one retry with the scalars that pydantic's
+// lax mode converts rewritten (orig then holds the values as sent).
+func (d *Decoder) decode(data []byte, dst any, lax bool, orig map[int][]byte) []problem.Item {
 	start := skipSpace(data, 0)
 	if start == len(data) {
 		if d.required {
@@ -151,5 +162,11 @@ func (d *Decoder) Decode(data []byte, dst any) []problem.Item {
 			return nil
 		}
 	}
-	return report(d.root, data, start, err)
+	if err != nil && lax {
+		if fixed, orig := coerce(d.root, data, start); fixed != nil {
+			reflect.ValueOf(dst).Elem().SetZero()
+			return d.decode(fixed, dst, false, orig)
+		}
+	}
+	return report(d.root, data, start, err, orig)
 }

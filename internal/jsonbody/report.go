@@ -38,8 +38,8 @@ const (
 // and values of the wrong JSON type, in pydantic's order (a struct's
 // fields in declaration order, list elements and map members in body
 // order). It never returns an empty list.
-func report(root *node, data []byte, start int, err error) []problem.Item {
-	r := &reporter{data: data, sp: buildSpans(data), seen: map[string]bool{}, budget: detailBudget + 2*len(data)}
+func report(root *node, data []byte, start int, err error, orig map[int][]byte) []problem.Item {
+	r := &reporter{data: data, sp: buildSpans(data), seen: map[string]bool{}, budget: detailBudget + 2*len(data), orig: orig}
 	var av any = unknown{}
 	if root.needScan {
 		// The body as decoded into any: missing fields' inputs are its
@@ -71,6 +71,109 @@ type reporter struct {
 	items  []problem.Item
 	seen   map[string]bool // locs reported so far
 	budget int             // what is left of the detail budget
+
+	// lax: the walk collects, in fixes, the scalars pydantic's lax mode
+	// converts (see laxLiteral) instead of reporting them.
+	lax   bool
+	fixes []fix
+	// orig: for a body coerce rewrote, the values as sent, by their offset
+	// in the rewritten body, so that errors show the client's input.
+	orig map[int][]byte
+}
+
+// fix replaces data[start:end] with lit.
+type fix struct {
+	start, end int
+	lit        string
+}
+
+// coerce returns the body with every scalar that pydantic's lax mode would
+// convert ("50.5" for a float, "42" or 42.0 for an int, "yes" or 1 for a
+// bool) rewritten as the JSON literal encoding/json accepts, or nil when
+// there is none; orig maps each rewritten value's offset in the new body to
+// the value as sent.
+func coerce(root *node, data []byte, start int) (fixed []byte, orig map[int][]byte) {
+	r := &reporter{data: data, sp: buildSpans(data), seen: map[string]bool{}, budget: detailBudget + 2*len(data), lax: true}
+	r.value(root, start, []any{"body"}, true, false, unknown{})
+	if len(r.fixes) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(r.fixes, func(a, b fix) int { return a.start - b.start })
+	out := make([]byte, 0, len(data))
+	orig = make(map[int][]byte, len(r.fixes))
+	last := 0
+	for _, f := range r.fixes {
+		if f.start < last {
+			continue // the same value, reached twice
+		}
+		out = append(out, data[last:f.start]...)
+		orig[len(out)] = data[f.start:f.end]
+		out = append(out, f.lit...)
+		last = f.end
+	}
+	return append(out, data[last:]...), orig
+}
+
+// laxLiteral is the JSON literal pydantic's lax mode reads raw as, for a
+// scalar encoding/json refuses (scalarProblem reported an *_type problem),
+// or false when lax mode refuses it too. Numbers in strings are trimmed as
+// pydantic trims them; bools come from pydantic's strings and from 0 and 1;
+// an integer from an integral float. Range is checked by the decode that
+// follows.
+func laxLiteral(n *node, raw []byte) (string, bool) {
+	c := raw[0]
+	isNum := c == '-' || '0' <= c && c <= '9'
+	var s string
+	if c == '"' {
+		s = strings.TrimSpace(string(unquote(nil, raw[1:len(raw)-1])))
+	}
+	switch n.kind {
+	case kindBool:
+		switch {
+		case c == '"' && pyBoolString(s):
+			switch strings.ToLower(s) {
+			case "1", "on", "t", "true", "y", "yes":
+				return "true", true
+			}
+			return "false", true
+		case isNum && string(raw) == "0":
+			return "false", true
+		case isNum && string(raw) == "1":
+			return "true", true
+		}
+	case kindInt, kindUint:
+		switch {
+		case c == '"' && isValidNumber(s) && isPlainInt(s):
+			if strings.Trim(s, "-0") == "" {
+				return "0", true
+			}
+			return s, true
+		case c == '"' && isValidNumber(s) && isIntegral(s):
+			return integralLiteral(s)
+		case isNum && !isPlainInt(string(raw)) && isIntegral(string(raw)):
+			return integralLiteral(string(raw))
+		case isNum && strings.Trim(string(raw), "-0") == "":
+			return "0", true // -0
+		}
+	case kindFloat:
+		if c == '"' && isValidNumber(s) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// integralLiteral writes an integral float literal (42.0, 1e3) as an
+// integer literal; one too large to be exact is left to the range check.
+func integralLiteral(lit string) (string, bool) {
+	x, err := strconv.ParseFloat(lit, 64)
+	if err != nil || math.IsInf(x, 0) {
+		return "", false
+	}
+	if x == 0 {
+		return "0", true
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64), true
 }
 
 // detailBudget bounds how much detail a report holds, in bytes of input
@@ -128,7 +231,11 @@ func (r *reporter) add(it problem.Item, size int) {
 // wrong records a type error at loc for the value data[start:end].
 func (r *reporter) wrong(loc []any, typ, msg string, start, end int, ctx map[string]any) {
 	if !r.full() {
-		r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: decodeAny(r.data[start:end]), Ctx: ctx}, end-start)
+		raw := r.data[start:end]
+		if o, ok := r.orig[start]; ok {
+			raw = o
+		}
+		r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: decodeAny(raw), Ctx: ctx}, end-start)
 	}
 }
 
@@ -166,6 +273,12 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool, a
 		r.value(n.elem, start, loc, presence, false, av)
 	case kindBool, kindInt, kindUint, kindFloat, kindString, kindNumber:
 		if typ, msg, ctx := scalarProblem(n, data[start:end]); typ != "" {
+			if r.lax {
+				if lit, ok := laxLiteral(n, data[start:end]); ok {
+					r.fixes = append(r.fixes, fix{start: start, end: end, lit: lit})
+				}
+				break
+			}
 			r.wrong(loc, typ, msg, start, end, ctx)
 		}
 	case kindBytes:
