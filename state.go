@@ -195,10 +195,11 @@ func (st *reqState) wantsLength() bool {
 	return (st.tasks != nil && st.tasks.Len() > 0) || len(st.cleanups) > 0
 }
 
-// backgroundTasks returns the request's tasks, created on first use.
+// backgroundTasks returns the request's tasks, created on first use. They
+// come from the runner, which takes them back once they have run.
 func (st *reqState) backgroundTasks() *background.Tasks {
 	if st.tasks == nil {
-		st.tasks = new(background.Tasks)
+		st.tasks = st.app.runner.NewTasks()
 	}
 	return st.tasks
 }

@@ -24,7 +24,7 @@ type state struct{ workers, parked, queued, pending int }
 func (r *Runner) state() state {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return state{r.workers, len(r.parked), r.queue.n, r.pending}
+	return state{r.workers, len(r.parked), int(r.queue.n), int(pending(r.counts.Load()))}
 }
 
 // waitParked waits (bounded) until n workers are parked with nothing pending.
@@ -113,7 +113,7 @@ func TestWorkersAreBoundedAndExitWhenIdle(t *testing.T) {
 		<-started
 	}
 	r.mu.Lock()
-	workers, queued, pending := r.workers, r.queue.n, r.pending
+	workers, queued, pending := r.workers, int(r.queue.n), int(pending(r.counts.Load()))
 	r.mu.Unlock()
 	assert.Equal(t, maxConcurrent, workers)
 	assert.Equal(t, lists-maxConcurrent, queued)
@@ -132,10 +132,10 @@ func TestWorkersAreBoundedAndExitWhenIdle(t *testing.T) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	assert.Equal(t, 0, r.workers, "idle workers exit")
-	assert.Equal(t, 0, r.queue.n)
+	assert.Equal(t, int32(0), r.queue.n)
 }
 
-func TestQueueIsFIFOAcrossGrowthWrapAndShrink(t *testing.T) {
+func TestQueueIsFIFOAcrossGrowthWrapAndTrim(t *testing.T) {
 	var q queue
 	next, want := 0, 0
 	push := func(k int) {
@@ -156,14 +156,64 @@ func TestQueueIsFIFOAcrossGrowthWrapAndShrink(t *testing.T) {
 	pop(7)   // head moves forward
 	push(20) // wraps, then grows
 	pop(3)
-	push(200) // grows several times
-	assert.Equal(t, 220, q.n)
-	pop(215) // shrinks as it empties
-	assert.LessOrEqual(t, len(q.buf), 4*minQueue)
-	pop(5)
+	push(2000) // grows several times
+	assert.Equal(t, int32(2020), q.n)
+	pop(1600)
+	peak := len(q.buf)
+	q.trim() // a quarter full or less: halves at least
+	assert.Less(t, len(q.buf), peak)
+	assert.GreaterOrEqual(t, len(q.buf), 2*int(q.n))
+	push(100) // still FIFO across the trim
+	pop(520)
 	_, ok := q.pop()
 	assert.False(t, ok)
-	assert.LessOrEqual(t, len(q.buf), minQueue, "an empty queue holds no buffer past the minimum")
+	q.trim()
+	assert.Zero(t, len(q.buf), "an empty queue lets a buffer past keepQueue go")
+
+	// Filling and emptying a queue does not reallocate it: only trim
+	// shrinks it, and never below keepQueue.
+	push(keepQueue)
+	pop(keepQueue)
+	buf := len(q.buf)
+	allocs := testing.AllocsPerRun(10, func() {
+		for range keepQueue {
+			q.push(job{})
+		}
+		for range keepQueue {
+			q.pop()
+		}
+	})
+	assert.Zero(t, allocs)
+	q.trim()
+	assert.Len(t, q.buf, buf)
+}
+
+// The janitor trims the queue a burst of lists left.
+func TestIdleRunnerTrimsTheQueue(t *testing.T) {
+	r := NewRunner(RunnerConfig{MaxConcurrent: 1})
+	r.idleTimeout = time.Millisecond
+	started, release := make(chan struct{}), make(chan struct{})
+	var first Tasks
+	first.Add(func(context.Context) error { close(started); <-release; return nil })
+	r.Run(&first, nil, nil, "GET", "/")
+	<-started
+	var ran atomic.Int32
+	for range 4 * keepQueue { // queued behind the first list
+		var tasks Tasks
+		tasks.Add(func(context.Context) error { ran.Add(1); return nil })
+		r.Run(&tasks, nil, nil, "GET", "/")
+	}
+	r.mu.Lock()
+	assert.Greater(t, len(r.queue.buf), keepQueue)
+	r.mu.Unlock()
+	close(release)
+	require.Eventually(t, func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return len(r.queue.buf) == 0 && r.workers == 0
+	}, guard, time.Millisecond, "the idle worker exits and the queue lets its buffer go")
+	assert.Equal(t, int32(4*keepQueue), ran.Load())
+	require.NoError(t, r.Shutdown(context.Background()))
 }
 
 // A worker that finds the queue empty parks, and the next list goes to it:
@@ -338,7 +388,36 @@ func TestNoLostWakeups(t *testing.T) {
 				require.Equal(t, int32(1), ran[k].Load(), "list %d", k)
 			}
 			assert.Equal(t, int32(len(ran)), afters.Load())
-			assert.Equal(t, state{}, r.state())
+			// Shutdown released the parked workers; one woken to look at
+			// the queue just before the last list ended may not have seen
+			// it empty yet, and exits when it does.
+			require.Eventually(t, func() bool { return r.state() == state{} }, guard, time.Millisecond)
 		})
 	}
+}
+
+// A steady stream of short lists, each scheduled without waiting for the
+// last, is served by a few workers: lists arriving while a woken worker has
+// not yet taken one queue for it rather than each starting a goroutine. (A
+// Runner that started a worker whenever none was parked grew to
+// MaxConcurrent goroutines under such a stream.)
+func TestSteadyStreamUsesFewWorkers(t *testing.T) {
+	r := NewRunner(RunnerConfig{})
+	r.idleTimeout = time.Hour // only Shutdown ends a park: every worker started counts
+	var ran atomic.Int32
+	task := func(context.Context) error { ran.Add(1); return nil }
+	const lists = 20000
+	peak := 0
+	for i := range lists {
+		tasks := r.NewTasks()
+		tasks.Add(task)
+		r.Run(tasks, nil, nil, "POST", "/send-notification")
+		if i%64 == 0 {
+			peak = max(peak, r.state().workers)
+		}
+	}
+	require.NoError(t, r.Shutdown(context.Background()))
+	assert.Equal(t, int32(lists), ran.Load())
+	t.Logf("peak workers: %d", peak)
+	assert.LessOrEqual(t, peak, 16, "of %d allowed", DefaultMaxConcurrent)
 }

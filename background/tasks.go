@@ -7,11 +7,13 @@ import (
 	"reflect"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // inlineTasks is how many tasks a Tasks holds without allocating: nearly
 // every request adds one or two, so the common case costs nothing beyond the
-// Tasks itself, which the App allocates only for requests that ask for it.
+// Tasks itself, which the App takes from Runner.NewTasks only for requests
+// that ask for it, and which is reused.
 const inlineTasks = 4
 
 // inlineVals is how many reflect.Values (a function, then its arguments) the
@@ -31,18 +33,98 @@ const inlineVals = 4
 // Once the list has been given to [Runner.Run] (when the response is done),
 // it is closed: a task added later is not run, and is logged at Error level
 // so that the mistake does not go unnoticed.
+//
+// The App's lists come from [Runner.NewTasks] and are reused once scheduled,
+// so a request's *Tasks must not be kept past the request (as with its
+// http.ResponseWriter): see NewTasks for what a late call does.
 type Tasks struct {
-	mu     sync.Mutex
-	n      int // tasks held: the first inlineTasks in inline, the rest in more
-	inline [inlineTasks]task
-	more   []task
-	vals   [inlineVals]reflect.Value // the first AddTask calls' task.call
-	nvals  int                       // vals in use
+	// The fields are ordered so that a list of a task or two spans few
+	// cache lines (the fields up to path, then first and the start of
+	// vals): such a list is written on the request's CPU and, unless
+	// Reserve copies it out, read on its worker's, and each line it spans
+	// moves between the two.
+
+	mu    sync.Mutex
+	n     int          // tasks held: first, then inline, then more
+	count atomic.Int32 // n, for Len without the lock: the App asks twice a request
+	nvals int32        // vals in use
 
 	// Set by Runner.Run or Runner.Reserve, which close the list; kept for
 	// the log record of a task added too late.
 	runner       *Runner
 	method, path string
+
+	first  task
+	vals   [inlineVals]reflect.Value // the first AddTask calls' task.call
+	inline [inlineTasks - 1]task
+	more   []task
+
+	// pooled: from Runner.NewTasks, which takes the list back once it has
+	// run. Set at creation, never changed.
+	pooled bool
+}
+
+// NewTasks returns an empty list that r takes back once it is given to
+// [Runner.Run] or [Runner.Reserve], to hand it out again: a request with
+// tasks then allocates no Tasks. A list of one task is taken back at once
+// (Reserve copies the task out), others once they have run. The App makes
+// each request's list with it.
+//
+// What is safe: everything a Tasks allows, until the list is given to Run or
+// Reserve. After that, a task added to it is logged at Error level and not
+// run, as for any Tasks, while the list runs and while it waits to be reused;
+// once NewTasks has handed it out again, though, it is another request's
+// list, and a task added through a stale pointer would run with that list.
+// So a provider, a handler, or a goroutine they start, must not use the
+// request's *Tasks after the handler has returned. Lists made otherwise
+// (new(Tasks), a variable) are never reused.
+func (r *Runner) NewTasks() *Tasks {
+	if t, _ := r.tasks.Get().(*Tasks); t != nil {
+		t.reopen()
+		return t
+	}
+	return &Tasks{pooled: true}
+}
+
+// recycle keeps t for NewTasks, if it came from there. Called once no
+// worker reads t any more: it has run, or Reserve copied its task out.
+//
+// t stays closed (a late Add on it is still logged, not run) and keeps its
+// tasks until NewTasks reopens it: emptying it here, often on the worker,
+// would write to memory that the next request's goroutine, usually on
+// another CPU, is about to write again, and each such write moves the
+// memory between the two CPUs' caches. The price is that the closures and
+// arguments of a list's tasks live on while the list waits for reuse: until
+// the next request, or until the garbage collector empties the sync.Pool.
+func (r *Runner) recycle(t *Tasks) {
+	if t == nil || !t.pooled {
+		return
+	}
+	r.tasks.Put(t)
+}
+
+// maxKeptSpill is the most spilled tasks a recycled list keeps room for: a
+// rare request with many tasks should not make a list hold its memory for
+// good.
+const maxKeptSpill = 8 * inlineTasks
+
+// reopen makes a list that has run ready for a new request: empty, open.
+func (t *Tasks) reopen() {
+	t.mu.Lock()
+	t.first = task{}
+	clear(t.inline[:max(min(t.n, inlineTasks)-1, 0)])
+	clear(t.more)
+	if cap(t.more) > maxKeptSpill {
+		t.more = nil
+	} else {
+		t.more = t.more[:0]
+	}
+	t.n = 0
+	t.count.Store(0)
+	clear(t.vals[:t.nvals])
+	t.nvals = 0
+	t.runner, t.method, t.path = nil, "", ""
+	t.mu.Unlock()
 }
 
 // task is one unit of work: either the typed form (fn) or a reflective call
@@ -50,8 +132,68 @@ type Tasks struct {
 // Keeping the function in the same slice as the arguments keeps a task at
 // four words, so the inline array stays small.
 type task struct {
-	fn   func(context.Context) error
-	call []reflect.Value
+	fn    func(context.Context) error
+	call  []reflect.Value
+	shape shape // call[0]'s type, when it is one run without reflect.Value.Call
+}
+
+// shape names the function types that task.run calls directly, through a
+// type assertion, rather than with reflect.Value.Call, which costs more than
+// everything else a request's task does (its frame layout is looked up, its
+// arguments copied and checked again). These are the tasks FastAPI's
+// tutorials write (write_notification(email, message)): string arguments,
+// no result or an error.
+type shape uint8
+
+const (
+	shapeOther   shape = iota // reflect.Value.Call
+	shapeFunc                 // func()
+	shapeFuncErr              // func() error
+	shapeS                    // func(string)
+	shapeSErr                 // func(string) error
+	shapeSS                   // func(string, string)
+	shapeSSErr                // func(string, string) error
+)
+
+// fits reports whether args are what a func of shape s takes: as many
+// arguments as it has parameters, each of type string exactly (a named
+// string type is not assignable to string).
+func (s shape) fits(args []any) bool {
+	n := 0
+	switch s {
+	case shapeS, shapeSErr:
+		n = 1
+	case shapeSS, shapeSSErr:
+		n = 2
+	}
+	if len(args) != n {
+		return false
+	}
+	for _, a := range args {
+		if _, ok := a.(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// shapeOf returns the shape of fn, which may be anything.
+func shapeOf(fn any) shape {
+	switch fn.(type) {
+	case func():
+		return shapeFunc
+	case func() error:
+		return shapeFuncErr
+	case func(string):
+		return shapeS
+	case func(string) error:
+		return shapeSErr
+	case func(string, string):
+		return shapeSS
+	case func(string, string) error:
+		return shapeSSErr
+	}
+	return shapeOther
 }
 
 // Add schedules fn to run after the response, with a context that is not
@@ -66,7 +208,7 @@ func (t *Tasks) Add(fn func(ctx context.Context) error) {
 	if fn == nil {
 		panic("background: Add: fn is nil")
 	}
-	t.add(fn, reflect.Value{}, nil)
+	t.add(fn, reflect.Value{}, shapeOther, nil)
 }
 
 // AddTask schedules fn(args...) to run after the response, as FastAPI's
@@ -95,14 +237,21 @@ func (t *Tasks) Add(fn func(ctx context.Context) error) {
 // an argument as an any may cost the caller an allocation, as for any
 // variadic ...any call.
 func (t *Tasks) AddTask(fn any, args ...any) {
-	t.add(nil, checkCall(fn, args), args)
+	sh := shapeOf(fn)
+	if sh != shapeOther && sh.fits(args) {
+		// The common shapes are checked without reflect.Type's methods;
+		// a mismatch, or a nil fn, takes checkCall's way, for its message.
+		if v := reflect.ValueOf(fn); !v.IsNil() {
+			t.add(nil, v, sh, args)
+			return
+		}
+	}
+	t.add(nil, checkCall(fn, args), sh, args)
 }
 
 // Len reports how many tasks the list holds: added and not discarded.
 func (t *Tasks) Len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.n
+	return int(t.count.Load())
 }
 
 // Discard drops every task added so far; tasks added afterwards are kept.
@@ -117,17 +266,19 @@ func (t *Tasks) Discard() {
 	}
 	// Clear rather than reslice alone, so that dropped closures and
 	// arguments can be collected while the request goes on.
+	t.first = task{}
 	clear(t.inline[:])
 	clear(t.more)
 	t.more = t.more[:0]
 	t.n = 0
+	t.count.Store(0)
 	clear(t.vals[:])
 	t.nvals = 0
 }
 
 // add appends the task fn, or else the call of v (checked by checkCall) with
 // args, or logs it as dropped when the list has already been scheduled.
-func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, args []any) {
+func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, sh shape, args []any) {
 	t.mu.Lock()
 	if r := t.runner; r != nil {
 		method, path := t.method, t.path
@@ -141,11 +292,11 @@ func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, args []any)
 			slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path))
 		return
 	}
-	tk := task{fn: fn}
+	tk := task{fn: fn, shape: sh}
 	if fn == nil {
 		// The values go in vals while they fit, else in a slice of their
 		// own: either way the caller's args slice is not retained.
-		k := 1 + len(args)
+		k := int32(1 + len(args))
 		if t.nvals+k <= inlineVals {
 			tk.call = t.vals[t.nvals : t.nvals+k : t.nvals+k]
 			t.nvals += k
@@ -155,7 +306,7 @@ func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, args []any)
 		fillCall(tk.call, v, args)
 	}
 	if t.n < inlineTasks {
-		t.inline[t.n] = tk
+		*t.at(t.n) = tk
 	} else {
 		if t.more == nil {
 			t.more = make([]task, 0, 2*inlineTasks)
@@ -163,6 +314,7 @@ func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, args []any)
 		t.more = append(t.more, tk)
 	}
 	t.n++
+	t.count.Store(int32(t.n))
 	t.mu.Unlock()
 }
 
@@ -170,8 +322,11 @@ func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, args []any)
 // lock: the list is closed by seal before the worker gets it, and a closed
 // list is never written again.
 func (t *Tasks) at(i int) *task {
+	if i == 0 {
+		return &t.first
+	}
 	if i < inlineTasks {
-		return &t.inline[i]
+		return &t.inline[i-1]
 	}
 	return &t.more[i-inlineTasks]
 }
@@ -192,6 +347,27 @@ func (t *Tasks) seal(r *Runner, method, path string) int {
 func (tk *task) run(ctx context.Context) error {
 	if tk.fn != nil {
 		return tk.fn(ctx)
+	}
+	// checkCall made sure of the argument types: for these shapes, string
+	// arguments of type string exactly (a named string type is not
+	// assignable to string).
+	c := tk.call
+	switch tk.shape {
+	case shapeFunc:
+		c[0].Interface().(func())()
+		return nil
+	case shapeFuncErr:
+		return c[0].Interface().(func() error)()
+	case shapeS:
+		c[0].Interface().(func(string))(c[1].String())
+		return nil
+	case shapeSErr:
+		return c[0].Interface().(func(string) error)(c[1].String())
+	case shapeSS:
+		c[0].Interface().(func(string, string))(c[1].String(), c[2].String())
+		return nil
+	case shapeSSErr:
+		return c[0].Interface().(func(string, string) error)(c[1].String(), c[2].String())
 	}
 	out := tk.call[0].Call(tk.call[1:])
 	if n := len(out); n > 0 && tk.call[0].Type().Out(n-1) == reflect.TypeFor[error]() {

@@ -145,6 +145,20 @@ func TestAddTaskMismatchPanics(t *testing.T) {
 			[]string{"args[1] has type string, want int"}},
 		{"nil for a value", two, []any{nil, 1},
 			[]string{"args[0] is nil, want string", "only pointer, interface, map, slice, func and chan"}},
+		// The shapes AddTask checks without reflect.Type (see shape) fall
+		// back to the same checks and messages.
+		{"nil func(string, string)", (func(string, string))(nil), []any{"a", "b"},
+			[]string{"fn is a nil func(string, string)"}},
+		{"func(string, string) too few", func(string, string) {}, []any{"a"},
+			[]string{"got 1 argument, want 2"}},
+		{"func(string) error, an int", func(string) error { return nil }, []any{1},
+			[]string{"args[0] has type int, want string"}},
+		{"func(string), a named string", func(string) {}, []any{Email("x")},
+			[]string{"args[0] has type background_test.Email, want string", "pass string(x)"}},
+		{"func(string), nil", func(string) {}, []any{nil},
+			[]string{"args[0] is nil, want string"}},
+		{"func(), an argument", func() {}, []any{"x"},
+			[]string{"got 1 argument, want 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -309,4 +323,86 @@ func TestAddAndAddTaskDoNotAllocate(t *testing.T) {
 	drain(t, &tasks, nil)
 	assert.Equal(t, []string{"one", "four"}, tr.get())
 	assert.Equal(t, []string{"two", "three", "five", "six"}, got)
+}
+
+// The function types AddTask calls without reflect.Value.Call get their
+// arguments, and have their errors logged, like any other.
+func TestAddTaskDirectlyCalledShapes(t *testing.T) {
+	log, rec := newLogger()
+	r := background.NewRunner(background.RunnerConfig{Logger: log})
+	var tr trace
+	fail := errors.New("failed")
+	tasks := r.NewTasks()
+	tasks.AddTask(func() { tr.add("func()") })
+	tasks.AddTask(func() error { tr.add("func() error"); return fail })
+	tasks.AddTask(func(a string) { tr.add("func(string) " + a) }, "a")
+	tasks.AddTask(func(a string) error { tr.add("func(string) error " + a); return fail }, "b")
+	tasks.AddTask(func(a, b string) { tr.add("func(string, string) " + a + b) }, "c", "d")
+	tasks.AddTask(func(a, b string) error { tr.add("func(string, string) error " + a + b); return nil }, "e", "f")
+	type email string // a named string type takes the reflective path
+	tasks.AddTask(func(a email) { tr.add("func(email) " + string(a)) }, email("g"))
+	r.Run(tasks, nil, nil, "GET", "/")
+	require.NoError(t, r.Shutdown(context.Background()))
+
+	assert.Equal(t, []string{"func()", "func() error", "func(string) a", "func(string) error b",
+		"func(string, string) cd", "func(string, string) error ef", "func(email) g"}, tr.get())
+	failed := rec.withMsg("background: task failed")
+	require.Len(t, failed, 2)
+	assert.Contains(t, failed[0].Attrs["task"], "TestAddTaskDirectlyCalledShapes.func")
+	assert.Equal(t, fail, failed[1].Attrs["error"])
+}
+
+// A list from NewTasks, with one task (copied out when it is scheduled) or
+// several (read by the worker), runs like any other; once scheduled it is
+// closed, and a task added to it then is logged and not run until NewTasks
+// hands the list out again, empty and open.
+func TestNewTasksListsAreReused(t *testing.T) {
+	for _, n := range []int{1, 2, 5} {
+		t.Run(fmt.Sprint(n, " tasks"), func(t *testing.T) {
+			log, rec := newLogger()
+			r := background.NewRunner(background.RunnerConfig{Logger: log})
+			var tr trace
+			for round := range 3 {
+				tasks := r.NewTasks()
+				require.Zero(t, tasks.Len(), "a reused list is empty")
+				for i := range n {
+					tasks.AddTask(tr.add, fmt.Sprint(round, ".", i))
+				}
+				r.Run(tasks, func() { tr.add(fmt.Sprint(round, " after")) }, nil, "GET", "/")
+				require.NoError(t, r.Shutdown(context.Background()))
+				tasks.AddTask(tr.add, "too late") // before any NewTasks: not reused yet
+			}
+			var want []string
+			for round := range 3 {
+				for i := range n {
+					want = append(want, fmt.Sprint(round, ".", i))
+				}
+				want = append(want, fmt.Sprint(round, " after"))
+			}
+			assert.Equal(t, want, tr.get())
+			assert.Len(t, rec.withMsg("background: task added after its request's tasks were scheduled; it will not run"), 3)
+		})
+	}
+}
+
+// A list from NewTasks given to the runner empty, with an after func (a
+// request that took the list but added nothing, and has cleanups), or with
+// nothing at all, is reused like any other.
+func TestNewTasksEmptyListsAreReused(t *testing.T) {
+	r := background.NewRunner(background.RunnerConfig{})
+	var tr trace
+	for round := range 4 {
+		tasks := r.NewTasks()
+		require.Zero(t, tasks.Len())
+		if round%2 == 0 {
+			r.Run(tasks, func() { tr.add(fmt.Sprint("after ", round)) }, nil, "GET", "/")
+		} else {
+			r.Reserve(tasks, nil, nil, "GET", "/").Start()
+		}
+		tasks = r.NewTasks()
+		tasks.AddTask(tr.add, fmt.Sprint("task ", round))
+		r.Run(tasks, nil, nil, "GET", "/")
+		require.NoError(t, r.Shutdown(context.Background()))
+	}
+	assert.Equal(t, []string{"after 0", "task 0", "task 1", "after 2", "task 2", "task 3"}, tr.get())
 }

@@ -414,10 +414,14 @@ type bgSecondDep struct{ tasks *brisk.BackgroundTasks }
 
 // TestBackgroundTasksSharedByProvidersAndHandler: one *BackgroundTasks per
 // request, the same for every provider, route dependency and the handler;
-// another request gets another.
+// another request gets a list of its own: empty when it starts, though it
+// may be the same object, reused once the first request's list was
+// scheduled (see background.Runner.NewTasks).
 func TestBackgroundTasksSharedByProvidersAndHandler(t *testing.T) {
 	app, _ := quietApp()
 	seen := make(chan *brisk.BackgroundTasks, 16)
+	lens := make(chan int, 2)
+	var ran atomic.Int32
 	app.Provide(func(bg *brisk.BackgroundTasks) bgFirstDep {
 		seen <- bg
 		return bgFirstDep{bg}
@@ -428,7 +432,8 @@ func TestBackgroundTasksSharedByProvidersAndHandler(t *testing.T) {
 	})
 	app.Post("/share", func(f bgFirstDep, s bgSecondDep, bg *brisk.BackgroundTasks) string {
 		seen <- bg
-		bg.AddTask(func() {})
+		lens <- bg.Len()
+		bg.AddTask(func() { ran.Add(1) })
 		return "ok"
 	}, brisk.Dependencies(func(bg *brisk.BackgroundTasks) { seen <- bg }))
 	srv := serve(t, app)
@@ -446,8 +451,11 @@ func TestBackgroundTasksSharedByProvidersAndHandler(t *testing.T) {
 			assert.Same(t, ptrs[0], p, "request %d: every function gets the same *BackgroundTasks", i)
 		}
 	}
-	assert.NotSame(t, requests[0][0], requests[1][0], "each request has its own")
+	for i := range requests {
+		assert.Zero(t, bgRecv(t, lens, "the handler's list length"), "request %d: its list starts empty", i)
+	}
 	bgShutdown(t, app)
+	assert.Equal(t, int32(2), ran.Load(), "each request's task ran once")
 }
 
 // TestBackgroundTasksRunInOrderAdded: the tasks of a request run in the
