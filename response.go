@@ -139,9 +139,11 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 	return nil
 }
 
-// bodyAllowed reports whether a response with status may have a body.
+// bodyAllowed reports whether a response with status may have a body: not
+// 1xx, 204, 205 (RFC 9110 §15.3.6: "MUST NOT generate content") or 304, as
+// FastAPI's is_body_allowed_for_status_code and the OpenAPI document.
 func bodyAllowed(status int) bool {
-	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusResetContent && status != http.StatusNotModified
 }
 
 // Shared, never-mutated header values: assigning them saves an allocation per

@@ -164,7 +164,7 @@ func Dependencies(fns ...any) RouteOption {
 }
 
 // Status sets the status of the route's successful responses (default 200).
-// With 204 or 304 the result is not written.
+// With 204, 205 or 304 the result is not written.
 func Status(code int) RouteOption {
 	if code < 100 || code > 999 {
 		panic(fmt.Sprintf("brisk: Status(%d): not an HTTP status code", code))

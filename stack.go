@@ -413,6 +413,11 @@ func (cw *captureWriter) handOver(status int, v any) bool {
 	}
 	cw.wrote = true
 	cw.resp.status = status
+	if !bodyAllowed(status) {
+		// As writeJSON without a capture: a 204, 205 or 304 has no body and no
+		// Content-Type, and the layers see an empty Body().
+		return true
+	}
 	cw.resp.Header()["Content-Type"] = jsonContentType
 	cw.resp.value, cw.resp.hasValue = v, true
 	return true
