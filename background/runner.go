@@ -108,7 +108,7 @@ type Runner struct {
 	pops      uint64 // lists taken from the queue so far; under mu
 	stallPops uint64 // pops when stall was armed; under mu
 
-	tasks sync.Pool // of *Tasks that have run: see NewTasks
+	tasks sync.Pool // of *list that have run: see NewTasks
 
 	log *slog.Logger // nil: slog.Default() when a record is written
 	max int
@@ -148,8 +148,8 @@ const (
 
 // job is one call to Run: the list, its cleanups and what to wait for.
 type job struct {
-	t            *Tasks // nil when n is 0, or when its one task was copied to one
-	n            int    // tasks of t to run
+	t            *list // nil when n is 0, or when its one task was copied to one
+	n            int   // tasks of t to run
 	after        func()
 	wait         <-chan struct{}
 	method, path string
@@ -261,16 +261,17 @@ type Reservation struct {
 // Reserve takes no lock of the Runner's (only t's own, to close it): the
 // count is atomic.
 //
-// A list from [Runner.NewTasks] may be handed out again as soon as Reserve
-// (or Run) returns, to another request: the caller must not use t after
-// that, not even to read its Len (see NewTasks).
+// The storage of a list from [Runner.NewTasks] may be handed out again as
+// soon as Reserve (or Run) returns, to another request, behind another
+// *Tasks: t itself stays closed (see NewTasks).
 func (r *Runner) Reserve(t *Tasks, after func(), wait <-chan struct{}, method, path string) Reservation {
+	var l *list
 	n := 0
 	if t != nil {
-		n = t.seal(r, method, path)
+		l, n = t.seal(r, method, path)
 	}
 	if n == 0 && after == nil {
-		r.recycle(t)
+		r.recycle(l)
 		return Reservation{}
 	}
 	// Count first, then look at the flags: a Shutdown whose deadline
@@ -282,23 +283,23 @@ func (r *Runner) Reserve(t *Tasks, after func(), wait <-chan struct{}, method, p
 	if f := r.flags.Load(); f != 0 {
 		n = r.reserveLate(f, n, method, path)
 	}
-	res := Reservation{r: r, j: job{t: t, n: n, after: after, wait: wait, method: method, path: path}}
+	res := Reservation{r: r, j: job{t: l, n: n, after: after, wait: wait, method: method, path: path}}
 	switch {
-	case n == 0 && t != nil:
-		r.recycle(t)
+	case n == 0 && l != nil:
+		r.recycle(l)
 		res.j.t = nil
-	case n == 1 && t.pooled && len(t.first.call) <= len(res.j.vals):
-		// The common list, one task, is copied out of t, and t goes back
+	case n == 1 && l.pooled && len(l.first.call) <= len(res.j.vals):
+		// The common list, one task, is copied out of l, and l goes back
 		// for reuse now, on this goroutine: the next request here gets the
-		// same t from sync.Pool's per-P cache, still in this CPU's cache,
+		// same l from sync.Pool's per-P cache, still in this CPU's cache,
 		// and the worker reads the task from the queue entry alone. A list
 		// that a worker reads instead is memory that crosses between CPUs
 		// twice (read there, reused here), which costs more than the copy.
-		// (t is closed, so nothing writes its tasks any more.)
-		res.j.one = task{fn: t.first.fn, shape: t.first.shape}
-		res.j.nvals = copy(res.j.vals[:], t.first.call)
+		// (l is closed, so nothing writes its tasks any more.)
+		res.j.one = task{fn: l.first.fn, shape: l.first.shape}
+		res.j.nvals = copy(res.j.vals[:], l.first.call)
 		res.j.t = nil
-		r.recycle(t)
+		r.recycle(l)
 	}
 	return res
 }

@@ -8,16 +8,17 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
-// inlineTasks is how many tasks a Tasks holds without allocating: nearly
+// inlineTasks is how many tasks a list holds without allocating: nearly
 // every request adds one or two, so the common case costs nothing beyond the
-// Tasks itself, which the App takes from Runner.NewTasks only for requests
+// list itself, which the App takes from Runner.NewTasks only for requests
 // that ask for it, and which is reused.
 const inlineTasks = 4
 
 // inlineVals is how many reflect.Values (a function, then its arguments) the
-// AddTask calls of a list keep in the Tasks itself before they allocate: one
+// AddTask calls of a list keep in the list itself before they allocate: one
 // call with up to three arguments, or two with one, as the FastAPI tutorials
 // make.
 const inlineVals = 4
@@ -30,28 +31,61 @@ const inlineVals = 4
 // use, and it is safe for concurrent use, so a handler may hand it to
 // goroutines it waits for. A Tasks must not be copied after first use.
 //
-// Once the list has been given to [Runner.Run] (when the response is done),
-// it is closed: a task added later is not run, and is logged at Error level
-// so that the mistake does not go unnoticed.
-//
-// The App's lists come from [Runner.NewTasks] and are reused once scheduled,
-// so a request's *Tasks must not be kept past the request (as with its
-// http.ResponseWriter): see NewTasks for what a late call does.
+// Once the list has been given to [Runner.Run] or [Runner.Reserve] (when the
+// response is done), it is closed for good: a task added later is not run,
+// and is logged at Error level so that the mistake does not go unnoticed;
+// Discard does nothing; and Len reports the tasks the list held when it was
+// scheduled. This holds however long the *Tasks is kept: a goroutine that
+// outlives its request cannot add to another request's list, even once the
+// App has reused the list's memory for that request (see [Runner.NewTasks]);
+// only the log record and Len then tell less (see there).
 type Tasks struct {
+	// A Tasks is a handle on a list: the App's lists come from
+	// Runner.NewTasks, which reuses them, and a pointer handed to user code
+	// may outlive its request. The handle is made anew for each request;
+	// the list it points to remembers which handle it belongs to by its
+	// generation, which goes up each time it is reused, so every method
+	// tells a stale handle from the current one: under the list's lock, or
+	// for Len with atomic loads.
+
+	_ noCopy
+
+	// l is the *list, read with atomic.LoadPointer: nil until first used
+	// for a Tasks made otherwise than by NewTasks, which sets it before it
+	// shares the handle (a plain write, cheaper than an atomic store).
+	l   unsafe.Pointer
+	gen uint64 // l's generation this handle was made for: set before the handle is shared
+
+	// The handle keeps nothing else, not even the method and path its list
+	// was scheduled with: every request with tasks allocates one, and 48
+	// bytes rather than 16 cost S1b a few tens of ns a request, mostly in
+	// garbage collection work. So the record of a task added too late
+	// names them only while the list has not been reused (see NewTasks).
+}
+
+// list is the storage of a Tasks: the tasks, their call values and the lock.
+// The lists of NewTasks are reused, each time for a new Tasks handle.
+type list struct {
 	// The fields are ordered so that a list of a task or two spans few
-	// cache lines (the fields up to path, then first and the start of
-	// vals): such a list is written on the request's CPU and, unless
-	// Reserve copies it out, read on its worker's, and each line it spans
-	// moves between the two.
+	// cache lines (the fields up to first, then the start of vals): such a
+	// list is written on the request's CPU and, unless Reserve copies it
+	// out, read on its worker's, and each line it spans moves between the
+	// two.
 
 	mu    sync.Mutex
 	n     int          // tasks held: first, then inline, then more
 	count atomic.Int32 // n, for Len without the lock: the App asks twice a request
 	nvals int32        // vals in use
+	// gen is the generation of the handle the list belongs to: reopen adds
+	// one, under mu, before it empties the list. Atomic for Len.
+	gen    atomic.Uint64
+	closed bool // given to Run or Reserve (seal) since the last reopen
 
-	// Set by Runner.Run or Runner.Reserve, which close the list; kept for
-	// the log record of a task added too late.
-	runner       *Runner
+	// runner is the Runner that last sealed the list, or that made it
+	// (NewTasks), for the log record of a task added too late.
+	runner *Runner
+	// method and path are those seal was given, for that record too;
+	// reopen clears them.
 	method, path string
 
 	first  task
@@ -64,43 +98,51 @@ type Tasks struct {
 	pooled bool
 }
 
-// NewTasks returns an empty list that r takes back once it is given to
-// [Runner.Run] or [Runner.Reserve], to hand it out again: a request with
-// tasks then allocates no Tasks. A list of one task is taken back at once
-// (Reserve copies the task out), others once they have run. The App makes
-// each request's list with it.
+// NewTasks returns an empty list whose storage r takes back once it is given
+// to [Runner.Run] or [Runner.Reserve], to use for another NewTasks: a request
+// with tasks then allocates only the small *Tasks handle. A list of one task
+// is taken back at once (Reserve copies the task out), others once they have
+// run. The App makes each request's list with it.
 //
-// What is safe: everything a Tasks allows, until the list is given to Run or
-// Reserve. After that, a task added to it is logged at Error level and not
-// run, as for any Tasks, while the list runs and while it waits to be reused;
-// once NewTasks has handed it out again, though, it is another request's
-// list, and a task added through a stale pointer would run with that list.
-// So a provider, a handler, or a goroutine they start, must not use the
-// request's *Tasks after the handler has returned. Lists made otherwise
-// (new(Tasks), a variable) are never reused.
+// The *Tasks returned is never handed out again, and stays safe to use for as
+// long as it is kept: after the list has been given to Run or Reserve, a task
+// added through it is logged at Error level and not run, and Discard does
+// nothing, as for a list that is never reused; it never adds to, drops or
+// counts the tasks of the request that reuses the storage. So a provider, a
+// handler, or a goroutine they start, that keeps the request's *Tasks past
+// the handler's return finds the mistake logged, as with any Tasks. Two
+// things tell less once NewTasks has reused the storage (the handle is kept
+// to two words, as every request with tasks allocates one): the log record
+// names the task but not the method and path of its request, and Len
+// reports 0 rather than the tasks the list held when it was scheduled.
+//
+// Lists made otherwise (new(Tasks), a variable) are never reused.
 func (r *Runner) NewTasks() *Tasks {
-	if t, _ := r.tasks.Get().(*Tasks); t != nil {
-		t.reopen()
-		return t
+	l, _ := r.tasks.Get().(*list)
+	if l != nil {
+		l.reopen()
+	} else {
+		l = &list{pooled: true, runner: r}
 	}
-	return &Tasks{pooled: true}
+	return &Tasks{l: unsafe.Pointer(l), gen: l.gen.Load()}
 }
 
-// recycle keeps t for NewTasks, if it came from there. Called once no
-// worker reads t any more: it has run, or Reserve copied its task out.
+// recycle keeps l for NewTasks, if it came from there. Called once no
+// worker reads l any more: it has run, or Reserve copied its task out.
 //
-// t stays closed (a late Add on it is still logged, not run) and keeps its
-// tasks until NewTasks reopens it: emptying it here, often on the worker,
-// would write to memory that the next request's goroutine, usually on
-// another CPU, is about to write again, and each such write moves the
-// memory between the two CPUs' caches. The price is that the closures and
-// arguments of a list's tasks live on while the list waits for reuse: until
-// the next request, or until the garbage collector empties the sync.Pool.
-func (r *Runner) recycle(t *Tasks) {
-	if t == nil || !t.pooled {
+// l stays closed (a late Add through its handle is still logged, not run)
+// and keeps its tasks until NewTasks reopens it: emptying it here, often on
+// the worker, would write to memory that the next request's goroutine,
+// usually on another CPU, is about to write again, and each such write moves
+// the memory between the two CPUs' caches. The price is that the closures
+// and arguments of a list's tasks live on while the list waits for reuse:
+// until the next request, or until the garbage collector empties the
+// sync.Pool.
+func (r *Runner) recycle(l *list) {
+	if l == nil || !l.pooled {
 		return
 	}
-	r.tasks.Put(t)
+	r.tasks.Put(l)
 }
 
 // maxKeptSpill is the most spilled tasks a recycled list keeps room for: a
@@ -108,24 +150,50 @@ func (r *Runner) recycle(t *Tasks) {
 // good.
 const maxKeptSpill = 8 * inlineTasks
 
-// reopen makes a list that has run ready for a new request: empty, open.
-func (t *Tasks) reopen() {
-	t.mu.Lock()
-	t.first = task{}
-	clear(t.inline[:max(min(t.n, inlineTasks)-1, 0)])
-	clear(t.more)
-	if cap(t.more) > maxKeptSpill {
-		t.more = nil
+// reopen makes a list that has run ready for a new handle: a new
+// generation, empty, open. The generation goes up first, so that Len, which
+// reads count and then gen without the lock, never reports the new
+// generation's count to an old handle.
+func (l *list) reopen() {
+	l.mu.Lock()
+	l.gen.Add(1)
+	l.first = task{}
+	clear(l.inline[:max(min(l.n, inlineTasks)-1, 0)])
+	clear(l.more)
+	if cap(l.more) > maxKeptSpill {
+		l.more = nil
 	} else {
-		t.more = t.more[:0]
+		l.more = l.more[:0]
 	}
-	t.n = 0
-	t.count.Store(0)
-	clear(t.vals[:t.nvals])
-	t.nvals = 0
-	t.runner, t.method, t.path = nil, "", ""
-	t.mu.Unlock()
+	l.n = 0
+	l.count.Store(0)
+	clear(l.vals[:l.nvals])
+	l.nvals = 0
+	l.closed = false
+	l.method, l.path = "", ""
+	l.mu.Unlock()
 }
+
+// list returns t's list, creating it for a Tasks made otherwise than by
+// NewTasks (new(Tasks), a variable) on first use.
+func (t *Tasks) list() *list {
+	if l := t.load(); l != nil {
+		return l
+	}
+	atomic.CompareAndSwapPointer(&t.l, nil, unsafe.Pointer(new(list))) // generation 0, as t.gen
+	return t.load()
+}
+
+// load returns t's list, nil if it has none yet.
+func (t *Tasks) load() *list {
+	return (*list)(atomic.LoadPointer(&t.l))
+}
+
+// noCopy makes go vet report a Tasks copied by value (see sync.noCopy).
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // task is one unit of work: either the typed form (fn) or a reflective call
 // (call[0] is the function, call[1:] its arguments, checked by AddTask).
@@ -233,7 +301,7 @@ func (t *Tasks) Add(fn func(ctx context.Context) error) {
 //
 // AddTask keeps fn and the arguments of a list's first calls (four values in
 // all: a function and three arguments, or two functions and one argument
-// each) in the Tasks itself, and allocates for those of later calls. Passing
+// each) in the list itself, and allocates for those of later calls. Passing
 // an argument as an any may cost the caller an allocation, as for any
 // variadic ...any call.
 func (t *Tasks) AddTask(fn any, args ...any) {
@@ -249,9 +317,21 @@ func (t *Tasks) AddTask(fn any, args ...any) {
 	t.add(nil, checkCall(fn, args), sh, args)
 }
 
-// Len reports how many tasks the list holds: added and not discarded.
+// Len reports how many tasks the list holds: added and not discarded. Once
+// the list has been given to the runner, it reports how many it held then,
+// or 0 once NewTasks has reused the list's storage (see there).
 func (t *Tasks) Len() int {
-	return int(t.count.Load())
+	l := t.load()
+	if l == nil {
+		return 0
+	}
+	// count first, then gen: reopen changes gen before count, so a count
+	// read while gen still matches is this handle's.
+	n := l.count.Load()
+	if l.gen.Load() != t.gen {
+		return 0
+	}
+	return int(n)
 }
 
 // Discard drops every task added so far; tasks added afterwards are kept.
@@ -259,37 +339,36 @@ func (t *Tasks) Len() int {
 // FastAPI does: the work was asked for by a request that did not succeed.
 // Discard has no effect once the list has been given to the runner.
 func (t *Tasks) Discard() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.runner != nil {
+	l := t.load()
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed || l.gen.Load() != t.gen {
 		return
 	}
 	// Clear rather than reslice alone, so that dropped closures and
 	// arguments can be collected while the request goes on.
-	t.first = task{}
-	clear(t.inline[:])
-	clear(t.more)
-	t.more = t.more[:0]
-	t.n = 0
-	t.count.Store(0)
-	clear(t.vals[:])
-	t.nvals = 0
+	l.first = task{}
+	clear(l.inline[:])
+	clear(l.more)
+	l.more = l.more[:0]
+	l.n = 0
+	l.count.Store(0)
+	clear(l.vals[:])
+	l.nvals = 0
 }
 
 // add appends the task fn, or else the call of v (checked by checkCall) with
-// args, or logs it as dropped when the list has already been scheduled.
+// args, or logs it as dropped when t's list has already been scheduled.
 func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, sh shape, args []any) {
-	t.mu.Lock()
-	if r := t.runner; r != nil {
-		method, path := t.method, t.path
-		t.mu.Unlock()
-		tk := task{fn: fn}
-		if fn == nil {
-			tk.call = []reflect.Value{v}
-		}
-		r.logger().LogAttrs(context.Background(), slog.LevelError,
-			"background: task added after its request's tasks were scheduled; it will not run",
-			slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path))
+	l := t.list()
+	l.mu.Lock()
+	if reused := l.gen.Load() != t.gen; reused || l.closed {
+		r, method, path := l.runner, l.method, l.path
+		l.mu.Unlock()
+		logLate(r, reused, fn, v, method, path)
 		return
 	}
 	tk := task{fn: fn, shape: sh}
@@ -297,50 +376,72 @@ func (t *Tasks) add(fn func(context.Context) error, v reflect.Value, sh shape, a
 		// The values go in vals while they fit, else in a slice of their
 		// own: either way the caller's args slice is not retained.
 		k := int32(1 + len(args))
-		if t.nvals+k <= inlineVals {
-			tk.call = t.vals[t.nvals : t.nvals+k : t.nvals+k]
-			t.nvals += k
+		if l.nvals+k <= inlineVals {
+			tk.call = l.vals[l.nvals : l.nvals+k : l.nvals+k]
+			l.nvals += k
 		} else {
 			tk.call = make([]reflect.Value, k)
 		}
 		fillCall(tk.call, v, args)
 	}
-	if t.n < inlineTasks {
-		*t.at(t.n) = tk
+	if l.n < inlineTasks {
+		*l.at(l.n) = tk
 	} else {
-		if t.more == nil {
-			t.more = make([]task, 0, 2*inlineTasks)
+		if l.more == nil {
+			l.more = make([]task, 0, 2*inlineTasks)
 		}
-		t.more = append(t.more, tk)
+		l.more = append(l.more, tk)
 	}
-	t.n++
-	t.count.Store(int32(t.n))
-	t.mu.Unlock()
+	l.n++
+	l.count.Store(int32(l.n))
+	l.mu.Unlock()
+}
+
+// logLate logs the task fn, or else v, added through a handle after its
+// list was scheduled by r, with method and path: the list's, unless it has
+// been reused since (they are another request's then, or none), when the
+// record names the task alone.
+func logLate(r *Runner, reused bool, fn func(context.Context) error, v reflect.Value, method, path string) {
+	tk := task{fn: fn}
+	if fn == nil {
+		tk.call = []reflect.Value{v}
+	}
+	const msg = "background: task added after its request's tasks were scheduled; it will not run"
+	if reused {
+		r.logger().LogAttrs(context.Background(), slog.LevelError, msg, slog.String("task", tk.name()))
+		return
+	}
+	r.logger().LogAttrs(context.Background(), slog.LevelError, msg,
+		slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path))
 }
 
 // at returns the i-th task. It is read by the runner's worker without the
 // lock: the list is closed by seal before the worker gets it, and a closed
-// list is never written again.
-func (t *Tasks) at(i int) *task {
+// list is not written again until the worker is done with it and NewTasks
+// reopens it.
+func (l *list) at(i int) *task {
 	if i == 0 {
-		return &t.first
+		return &l.first
 	}
 	if i < inlineTasks {
-		return &t.inline[i-1]
+		return &l.inline[i-1]
 	}
-	return &t.more[i-inlineTasks]
+	return &l.more[i-inlineTasks]
 }
 
-// seal closes the list for r and reports how many tasks it holds. Running a
-// list twice would run its tasks twice, so a second seal panics.
-func (t *Tasks) seal(r *Runner, method, path string) int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.runner != nil {
+// seal closes t's list for r and returns it with how many tasks it holds.
+// Running a list twice would run its tasks twice, so a second seal, through
+// the same handle or one whose list has been reused since, panics.
+func (t *Tasks) seal(r *Runner, method, path string) (*list, int) {
+	l := t.list()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed || l.gen.Load() != t.gen {
 		panic("background: Runner.Run called twice with the same Tasks")
 	}
-	t.runner, t.method, t.path = r, method, path
-	return t.n
+	l.closed, l.runner = true, r
+	l.method, l.path = method, path
+	return l, l.n
 }
 
 // run calls the task and returns the error it reports, if any.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -354,8 +356,8 @@ func TestAddTaskDirectlyCalledShapes(t *testing.T) {
 
 // A list from NewTasks, with one task (copied out when it is scheduled) or
 // several (read by the worker), runs like any other; once scheduled it is
-// closed, and a task added to it then is logged and not run until NewTasks
-// hands the list out again, empty and open.
+// closed, and a task added to it then is logged and not run; NewTasks hands
+// its storage out again, empty and open, behind a new *Tasks.
 func TestNewTasksListsAreReused(t *testing.T) {
 	for _, n := range []int{1, 2, 5} {
 		t.Run(fmt.Sprint(n, " tasks"), func(t *testing.T) {
@@ -405,4 +407,150 @@ func TestNewTasksEmptyListsAreReused(t *testing.T) {
 		require.NoError(t, r.Shutdown(context.Background()))
 	}
 	assert.Equal(t, []string{"after 0", "task 0", "task 1", "after 2", "task 2", "task 3"}, tr.get())
+}
+
+const lateMsg = "background: task added after its request's tasks were scheduled; it will not run"
+
+// A *Tasks kept past its request (by a goroutine the handler did not wait
+// for) stays closed when NewTasks reuses its list's storage for a later
+// request: used while that request's list is open, it adds nothing to it,
+// discards nothing of it, does not report its length and cannot schedule
+// it. The later list's tasks run exactly as added; the late tasks are
+// logged, never with the later request's method and path, and never run.
+func TestKeptTasksDoNotReachTheListThatReusesTheirStorage(t *testing.T) {
+	for _, n := range []int{1, 2, 5} { // copied out at Reserve, or read by the worker
+		t.Run(fmt.Sprint(n, " tasks"), func(t *testing.T) {
+			log, rec := newLogger()
+			r := background.NewRunner(background.RunnerConfig{Logger: log})
+			var late atomic.Int32
+			lateTask := func() { late.Add(1) }
+			reused, lateAdds := 0, 0 // reused: rounds where later had kept's storage
+			// sync.Pool may drop a list (at random, under the race
+			// detector), or another P may get it: go on until the later
+			// request has had the kept list's storage a few times. Every
+			// round must hold either way.
+			for round := 0; reused < 3; round++ {
+				require.Less(t, round, 200, "NewTasks never reused a list's storage")
+				var tr trace
+				kept := r.NewTasks()
+				for i := range n {
+					kept.AddTask(tr.add, fmt.Sprint("kept ", i))
+				}
+				r.Run(kept, nil, nil, "POST", "/kept")
+				require.NoError(t, r.Shutdown(context.Background())) // kept's storage is back in the pool
+
+				later := r.NewTasks()
+				same := background.SameStorage(kept, later)
+				if same {
+					reused++
+				}
+				var want []string
+				for i := range n {
+					ev := fmt.Sprint("later ", i)
+					want = append(want, ev)
+					later.AddTask(tr.add, ev)
+					if i > 0 {
+						continue
+					}
+					// later is open, with one task: use kept now.
+					kept.AddTask(lateTask)
+					kept.Add(func(context.Context) error { lateTask(); return nil })
+					lateAdds += 2
+					kept.Discard()
+					if same {
+						assert.Zero(t, kept.Len(), "a kept *Tasks whose storage was reused reports 0")
+					} else {
+						assert.Equal(t, n, kept.Len(), "a kept *Tasks reports the tasks it had when scheduled")
+					}
+					assert.PanicsWithValue(t, "background: Runner.Run called twice with the same Tasks",
+						func() { r.Run(kept, nil, nil, "POST", "/kept") })
+					assert.Equal(t, 1, later.Len(), "round %d: the later list holds its own task only", round)
+				}
+				assert.Equal(t, n, later.Len())
+				r.Run(later, func() { tr.add("later after") }, nil, "GET", "/later")
+				require.NoError(t, r.Shutdown(context.Background()))
+
+				for i := range n {
+					want = slices.Insert(want, i, fmt.Sprint("kept ", i))
+				}
+				assert.Equal(t, append(want, "later after"), tr.get(), "round %d (storage reused: %v)", round, same)
+			}
+			assert.Zero(t, late.Load(), "a late task never runs")
+			logged := rec.withMsg(lateMsg)
+			require.Len(t, logged, lateAdds)
+			named := 0
+			for _, e := range logged {
+				assert.Contains(t, e.Attrs["task"], "TestKeptTasksDoNotReachTheListThatReusesTheirStorage")
+				if path, ok := e.Attrs["path"]; ok {
+					// Logged while kept's storage was not reused: its own
+					// request, not the later one.
+					assert.Equal(t, "POST", e.Attrs["method"])
+					assert.Equal(t, "/kept", path)
+					named++
+				} else {
+					assert.NotContains(t, e.Attrs, "method")
+				}
+			}
+			assert.Equal(t, lateAdds-2*reused, named, "once the storage is reused, the record names the task alone")
+		})
+	}
+}
+
+// A goroutine that keeps using a *Tasks while its list's storage is reused
+// by request after request never reaches their lists. Run it with -race.
+func TestKeptTasksUsedDuringReuse(t *testing.T) {
+	log, rec := newLogger()
+	r := background.NewRunner(background.RunnerConfig{Logger: log})
+	var late, badLen atomic.Int32
+	lateAdds, overlaps := 0, 0
+	// Until some request has had kept's storage while the goroutine was
+	// using kept: sync.Pool may drop the storage (at random, under the race
+	// detector) or hand it to another P.
+	for attempt := 0; overlaps == 0; attempt++ {
+		require.Less(t, attempt, 100, "no request reused kept's storage while kept was in use")
+		keptc, adds := make(chan *background.Tasks, 1), make(chan int, 1)
+		var using, finished atomic.Bool
+		go func() {
+			kept := <-keptc
+			using.Store(true)
+			const n = 1000
+			for range n {
+				kept.AddTask(func() { late.Add(1) })
+				kept.Discard()
+				if n := kept.Len(); n > 1 { // another request's count
+					badLen.Store(int32(n))
+				}
+			}
+			finished.Store(true)
+			adds <- n
+		}()
+		kept := r.NewTasks()
+		kept.Add(noop)
+		r.Run(kept, nil, nil, "POST", "/kept") // one task: its storage is back in the pool at once
+		keptc <- kept
+
+		var ran []*atomic.Int32
+		for i := 0; i < 100 || !finished.Load(); i++ {
+			want := 1 + i%4/3 // mostly one task, recycled here; some read by the worker
+			var c atomic.Int32
+			ran = append(ran, &c)
+			tasks := r.NewTasks()
+			if background.SameStorage(kept, tasks) && using.Load() && !finished.Load() {
+				overlaps++
+			}
+			for range want {
+				tasks.Add(func(context.Context) error { c.Add(1); return nil })
+			}
+			require.Equal(t, want, tasks.Len())
+			r.Run(tasks, nil, nil, "GET", "/")
+		}
+		lateAdds += <-adds
+		require.NoError(t, r.Shutdown(context.Background()))
+		for i, c := range ran {
+			require.Equal(t, int32(1+i%4/3), c.Load(), "request %d runs exactly its own tasks", i)
+		}
+	}
+	assert.Zero(t, late.Load())
+	assert.Zero(t, badLen.Load())
+	assert.Len(t, rec.withMsg(lateMsg), lateAdds)
 }

@@ -414,9 +414,9 @@ type bgSecondDep struct{ tasks *brisk.BackgroundTasks }
 
 // TestBackgroundTasksSharedByProvidersAndHandler: one *BackgroundTasks per
 // request, the same for every provider, route dependency and the handler;
-// another request gets a list of its own: empty when it starts, though it
-// may be the same object, reused once the first request's list was
-// scheduled (see background.Runner.NewTasks).
+// another request gets a *BackgroundTasks of its own, empty when it starts
+// (its storage may be the first request's, reused once that list was
+// scheduled: see background.Runner.NewTasks).
 func TestBackgroundTasksSharedByProvidersAndHandler(t *testing.T) {
 	app, _ := quietApp()
 	seen := make(chan *brisk.BackgroundTasks, 16)
@@ -451,6 +451,7 @@ func TestBackgroundTasksSharedByProvidersAndHandler(t *testing.T) {
 			assert.Same(t, ptrs[0], p, "request %d: every function gets the same *BackgroundTasks", i)
 		}
 	}
+	assert.NotSame(t, requests[0][0], requests[1][0], "each request gets its own *BackgroundTasks")
 	for i := range requests {
 		assert.Zero(t, bgRecv(t, lens, "the handler's list length"), "request %d: its list starts empty", i)
 	}
@@ -1035,6 +1036,87 @@ func TestBackgroundTaskAddedTooLate(t *testing.T) {
 	require.Len(t, late, 1)
 	assert.Equal(t, "github.com/briskgo/brisk/tests.bgNeverRuns", late[0]["task"])
 	assert.Equal(t, "/leak", late[0]["path"])
+}
+
+// TestBackgroundKeptTasksDoNotReachLaterRequests: a *BackgroundTasks kept
+// past its request and used while later requests are being handled (whose
+// lists reuse its storage, when they run where it was given back) adds
+// nothing to their lists and discards nothing of them: their tasks run
+// exactly as added, and each late task is logged (with the kept request's
+// method and path until its storage is reused, never a later request's) and
+// never runs.
+func TestBackgroundKeptTasksDoNotReachLaterRequests(t *testing.T) {
+	app, logs := quietApp()
+	kept := make(chan *brisk.BackgroundTasks, 1)
+	var ran bgEvents
+	var never atomic.Int32
+	app.Post("/leak", func(bg *brisk.BackgroundTasks) string {
+		bg.AddTask(ran.add, "leak")
+		kept <- bg
+		return "ok"
+	})
+	// A later request adds one task (its list is then given back for reuse
+	// as soon as it is scheduled, as the kept one was), before or after the
+	// kept list is used while its own is open.
+	var later atomic.Int32
+	opened, used := make(chan int, 1), make(chan struct{}, 1)
+	app.Get("/later", func(bg *brisk.BackgroundTasks) string {
+		i := int(later.Add(1))
+		if i%2 == 1 {
+			bg.AddTask(ran.add, fmt.Sprint("later ", i))
+		}
+		opened <- bg.Len()
+		<-used
+		if i%2 == 0 {
+			bg.AddTask(ran.add, fmt.Sprint("later ", i))
+		}
+		return "ok"
+	})
+	srv := serve(t, app)
+	client := bgClient(srv)
+	bgDo(t, client, "POST", srv.URL+"/leak")
+	bg := bgRecv(t, kept, "the handler's tasks")
+
+	const requests = 50
+	var want []string
+	for i := 1; i <= requests; i++ {
+		done := make(chan error, 1)
+		go func() { // the handler waits for used: the request is answered below
+			resp, err := client.Get(srv.URL + "/later")
+			if err == nil {
+				_, err = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				if err == nil && resp.StatusCode != 200 {
+					err = fmt.Errorf("status %d", resp.StatusCode)
+				}
+			}
+			done <- err
+		}()
+		require.Equal(t, i%2, bgRecv(t, opened, "the later request's list"))
+		bg.AddTask(bgNeverRuns, &never)
+		bg.Add(func(context.Context) error { never.Add(1); return nil })
+		bg.Discard()
+		assert.LessOrEqual(t, bg.Len(), 1, "the kept list's length: 1 when scheduled, 0 once reused")
+		used <- struct{}{}
+		require.NoError(t, bgRecv(t, done, "the later response"))
+		want = append(want, fmt.Sprint("later ", i))
+	}
+	bgShutdown(t, app)
+	assert.Equal(t, int32(0), never.Load())
+	got := ran.get()
+	require.NotEmpty(t, got)
+	assert.Equal(t, "leak", got[0])
+	assert.ElementsMatch(t, want, got[1:], "the later requests' tasks run exactly as added")
+	late := bgLogRecords(t, logs, "background: task added after its request's tasks were scheduled; it will not run")
+	require.Len(t, late, 2*requests)
+	for _, rec := range late {
+		if path, ok := rec["path"]; ok {
+			assert.Equal(t, "POST", rec["method"])
+			assert.Equal(t, "/leak", path, "the kept list's request, not a later one's")
+		} else {
+			assert.NotContains(t, rec, "method")
+		}
+	}
 }
 
 // TestBackgroundShutdownAfterResponseWaitsForItsTasks: once a client has a
