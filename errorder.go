@@ -149,3 +149,37 @@ func jsonFieldIndex(t reflect.Type, name string) (int, reflect.Type) {
 	}
 	return int(^uint(0) >> 1), nil
 }
+
+// overlaps reports whether an item of items is at loc, inside it, or
+// contains it: a rule failure there repeats (or follows from) that error.
+func overlaps(items []problem.Item, loc []any) bool {
+	for _, it := range items {
+		n := min(len(it.Loc), len(loc))
+		if sameLoc(it.Loc[:n], loc[:n]) {
+			return true
+		}
+	}
+	return false
+}
+
+// sortModelItems stably orders a request model's errors as FastAPI lists
+// them: by source (path, query, header, cookie, body), then by the field's
+// declaration order, whether the error came from decoding or from a rule.
+func sortModelItems(items []problem.Item, fields []modelField) {
+	pos := func(it problem.Item) int {
+		if len(it.Loc) >= 2 {
+			for i := range fields {
+				if fields[i].source == it.Loc[0] && fields[i].name == it.Loc[1] {
+					return i
+				}
+			}
+		}
+		return len(fields)
+	}
+	slices.SortStableFunc(items, func(a, b problem.Item) int {
+		if c := cmp.Compare(sourceRank(a), sourceRank(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(pos(a), pos(b))
+	})
+}

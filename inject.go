@@ -17,6 +17,7 @@ import (
 	"github.com/briskgo/brisk/internal/jsonbody"
 	"github.com/briskgo/brisk/internal/openapi"
 	"github.com/briskgo/brisk/internal/problem"
+	"github.com/briskgo/brisk/internal/validation"
 )
 
 // Injection happens in two phases. At registration, compile turns a handler,
@@ -243,8 +244,12 @@ func (c *compiler) compileCall(fn any, ro role) *callPlan {
 func (c *compiler) checkResults(t reflect.Type, name string, ro role) resultShape {
 	shape := resultShape{errIndex: -1, cleanupIdx: -1}
 	bad := func() {
-		panic(fmt.Sprintf("brisk: %s %s: %s %s returns %s; want T, (T, error), error or nothing",
-			c.method, c.pattern, ro, name, resultsString(t)))
+		want := "T, (T, error), error or nothing"
+		if ro == roleDependency {
+			want = "T, (T, error), (T, func(), error), error or nothing"
+		}
+		panic(fmt.Sprintf("brisk: %s %s: %s %s returns %s; want %s",
+			c.method, c.pattern, ro, name, resultsString(t), want))
 	}
 	switch t.NumOut() {
 	case 0:
@@ -259,6 +264,13 @@ func (c *compiler) checkResults(t reflect.Type, name string, ro role) resultShap
 			bad()
 		}
 		shape.value, shape.valueType, shape.errIndex = true, t.Out(0), 1
+	case 3:
+		// A route dependency may have a provider's cleanup form, as FastAPI's
+		// dependencies=[Depends(a_yield_dependency)].
+		if ro != roleDependency || t.Out(1) != cleanupType || t.Out(2) != errorType || t.Out(0) == errorType {
+			bad()
+		}
+		shape.value, shape.valueType, shape.cleanupIdx, shape.errIndex = true, t.Out(0), 1, 2
 	default:
 		bad()
 	}
@@ -513,6 +525,7 @@ func isBodyType(t reflect.Type) bool {
 
 // modelField is one bound field of a request model.
 type modelField struct {
+	goName   string // the Go field's name
 	offset   uintptr
 	source   string // "path", "query", "header", "cookie"
 	name     string // the name on the wire
@@ -559,6 +572,11 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 	walk(st, 0)
 	v := c.app.validator
 	validate := v.Has(st)
+	if validate {
+		if err := v.Verify(st); err != nil {
+			panic(fmt.Sprintf("brisk: %s: model %s: bad validate rule: %v", where(), st, err))
+		}
+	}
 	newValue := c.valueAllocator(st)
 	if ptr {
 		// The handler gets the pointer and may keep it: a fresh value each time.
@@ -568,6 +586,7 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 		pv := newValue(rs)
 		p := pv.UnsafePointer()
 		ok := true
+		first := len(rs.errs)
 		for i := range fields {
 			if !rs.bindField(&fields[i], unsafe.Add(p, fields[i].offset), r) {
 				ok = false
@@ -587,10 +606,15 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 		}
 		if validate {
 			for _, f := range v.Check(pv.Interface()) {
-				field, loc := modelLoc(fields, f.Path, body != nil)
+				field, loc := modelLoc(fields, f, body != nil)
 				if field == nil && bodyFailed {
 					// The body's own errors are reported; its zero value's
 					// are not errors of the request.
+					continue
+				}
+				if overlaps(rs.errs[first:], loc) {
+					// The input did not decode (or was missing): its zero
+					// value's rules say nothing more, as in pydantic.
 					continue
 				}
 				it := f.Item(loc)
@@ -604,6 +628,9 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 			}
 		}
 		if !ok {
+			if len(rs.errs)-first > 1 {
+				sortModelItems(rs.errs[first:], fields)
+			}
 			return false
 		}
 		if ptr {
@@ -616,15 +643,16 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 }
 
 // modelLoc maps a validation failure in a request model to its field and
-// loc.
-func modelLoc(fields []modelField, path []any, hasBody bool) (*modelField, []any) {
+// loc: the field's source and its name on the wire (a header's with hyphens
+// for underscores), then the rest of the path.
+func modelLoc(fields []modelField, f validation.Failure, hasBody bool) (*modelField, []any) {
+	path := f.Path
 	if len(path) == 0 {
 		return nil, []any{"body"}
 	}
-	first, _ := path[0].(string)
 	for i := range fields {
-		if fields[i].name == first {
-			return &fields[i], append([]any{fields[i].source}, path...)
+		if fields[i].goName == f.TopField {
+			return &fields[i], append([]any{fields[i].source, fields[i].name}, path[1:]...)
 		}
 	}
 	if hasBody {
@@ -645,14 +673,15 @@ func hasSourceTag(f reflect.StructField) bool {
 
 // modelField compiles one tagged field; untagged fields are left alone.
 func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() string) (modelField, bool) {
-	mf := modelField{offset: base + f.Offset, pathIdx: -1}
+	mf := modelField{goName: f.Name, offset: base + f.Offset, pathIdx: -1}
+	var tagOpts string
 	for _, src := range []string{"path", "query", "header", "cookie"} {
 		if tag, ok := f.Tag.Lookup(src); ok {
-			name, _, _ := strings.Cut(tag, ",")
+			name, opts, _ := strings.Cut(tag, ",")
 			if name == "" {
 				name = f.Name
 			}
-			mf.source, mf.name = src, name
+			mf.source, mf.name, tagOpts = src, name, opts
 			break
 		}
 	}
@@ -676,15 +705,22 @@ func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() 
 		}
 	case "header":
 		// As FastAPI's Header(convert_underscores=True): user_agent is the
-		// User-Agent header.
-		mf.name = strings.ReplaceAll(mf.name, "_", "-")
+		// User-Agent header; with the "raw" option (convert_underscores=False)
+		// the name is used as it is.
+		if !hasTagOption(tagOpts, "raw") {
+			mf.name = strings.ReplaceAll(mf.name, "_", "-")
+		}
 		mf.key = textproto.CanonicalMIMEHeaderKey(mf.name)
 	}
 	def, hasDef := f.Tag.Lookup("default")
 	if hasDef {
 		mf.def = []string{def}
 		if shape == decode.Slice {
-			mf.def = strings.Split(def, ",")
+			// An empty default is an empty list (FastAPI's q: list = []).
+			mf.def = []string{}
+			if def != "" {
+				mf.def = strings.Split(def, ",")
+			}
 		}
 		probe := reflect.New(f.Type)
 		if err := dec(mf.def, probe.UnsafePointer()); err != nil {
@@ -697,6 +733,18 @@ func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() 
 		Default: def, HasDefault: hasDef, Validate: f.Tag.Get("validate"), Description: f.Tag.Get("doc"),
 	})
 	return mf, true
+}
+
+// hasTagOption reports whether the comma-separated options of a tag hold opt.
+func hasTagOption(opts, opt string) bool {
+	for opts != "" {
+		var o string
+		o, opts, _ = strings.Cut(opts, ",")
+		if strings.TrimSpace(o) == opt {
+			return true
+		}
+	}
+	return false
 }
 
 func indexOf(names []string, name string) int {
@@ -721,6 +769,11 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 	}
 	v := c.app.validator
 	validate := v.Has(t)
+	if validate {
+		if err := v.Verify(t); err != nil {
+			panic(fmt.Sprintf("brisk: %s: body %s: bad validate rule: %v", where(), t, err))
+		}
+	}
 	optional := t.Kind() == reflect.Pointer
 	newValue := c.valueAllocator(t)
 	return func(st *reqState, _ http.ResponseWriter, r *http.Request, out *reflect.Value) bool {
@@ -741,8 +794,15 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 		pv := newValue(st)
 		items := dec.Decode(data, pv.Interface())
 		if validate && !hasType(items, "json_invalid") && !(len(items) == 1 && len(items[0].Loc) == 1) {
+			decoded := len(items)
 			for _, f := range v.Check(pv.Interface()) {
-				items = append(items, f.Item(append([]any{"body"}, f.Path...)))
+				loc := append([]any{"body"}, f.Path...)
+				if overlaps(items[:decoded], loc) {
+					// That part did not decode: its zero value's rules say
+					// nothing more, as in pydantic.
+					continue
+				}
+				items = append(items, f.Item(loc))
 			}
 		}
 		if len(items) > 0 {
@@ -905,15 +965,15 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			st.app.writeError(st, w, r, err)
 			return
 		}
+		if c.results.cleanupIdx >= 0 {
+			if f := out[c.results.cleanupIdx]; !f.IsNil() {
+				st.cleanups = append(st.cleanups, f.Interface().(func()))
+			}
+		}
 		switch {
 		case c.slot >= 0:
 			st.slots[c.slot] = out[0]
 			st.slotState[c.slot] = slotReady
-			if c.results.cleanupIdx >= 0 {
-				if f := out[c.results.cleanupIdx]; !f.IsNil() {
-					st.cleanups = append(st.cleanups, f.Interface().(func()))
-				}
-			}
 		case c == p.handler:
 			st.app.respond(st, p, w, out)
 		}

@@ -157,8 +157,9 @@ type routeOptions struct {
 
 // Dependencies runs fns before the handler, in order, for their effect (an
 // authentication check, say). Each is injected like a handler and may return
-// nothing, an error, T or (T, error); a non-nil error stops the request as a
-// handler's error would.
+// nothing, an error, T, (T, error) or (T, func(), error) — the func() a
+// cleanup run after the response and the background tasks, as a provider's;
+// a non-nil error stops the request as a handler's error would.
 func Dependencies(fns ...any) RouteOption {
 	return func(o *routeOptions) { o.dependencies = append(o.dependencies, fns...) }
 }

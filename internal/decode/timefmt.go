@@ -351,6 +351,17 @@ func parseZone(s string) (int, bool) {
 	return sign * (h*3600 + m*60), true
 }
 
+// ParseDuration reads s as a time.Duration parameter is read (see the
+// package documentation): pydantic's timedelta formats, Go's syntax, or a
+// number of seconds. A failure is a "time_delta_parsing" *Error.
+func ParseDuration(s string) (time.Duration, *Error) {
+	var d time.Duration
+	if e := decodeDuration(s, unsafe.Pointer(&d)); e != nil {
+		return 0, e
+	}
+	return d, nil
+}
+
 func decodeDuration(s string, p unsafe.Pointer) *Error {
 	d, reason := parseDuration(s)
 	if reason != "" {

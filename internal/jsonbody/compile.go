@@ -8,32 +8,36 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	wire "github.com/briskgo/brisk/internal/decode"
 )
 
 // kind is what a node decodes, in encoding/json's terms.
 type kind uint8
 
 const (
-	kindAny     kind = iota // empty interface: any JSON value
-	kindOpaque              // has UnmarshalJSON or UnmarshalText: not looked into
-	kindTime                // time.Time: opaque, with pydantic's datetime errors
-	kindBool                // bool kinds
-	kindInt                 // signed integer kinds
-	kindUint                // unsigned integer kinds
-	kindFloat               // float kinds
-	kindString              // string kinds
-	kindNumber              // json.Number
-	kindBytes               // []byte: a base64 string, or an array of numbers
-	kindSlice               // other slices
-	kindArray               // arrays
-	kindMap                 // maps
-	kindStruct              // structs
-	kindPointer             // pointers
+	kindAny      kind = iota // empty interface: any JSON value
+	kindOpaque               // has UnmarshalJSON or UnmarshalText: not looked into
+	kindTime                 // time.Time: opaque, with pydantic's datetime errors
+	kindBool                 // bool kinds
+	kindInt                  // signed integer kinds
+	kindUint                 // unsigned integer kinds
+	kindFloat                // float kinds
+	kindString               // string kinds
+	kindNumber               // json.Number
+	kindBytes                // []byte: a base64 string, or an array of numbers
+	kindSlice                // other slices
+	kindArray                // arrays
+	kindMap                  // maps
+	kindStruct               // structs
+	kindPointer              // pointers
+	kindDuration             // time.Duration: pydantic's timedelta (a number is seconds)
 )
 
 // keyKind is how a map key is made from an object key.
@@ -183,6 +187,11 @@ func (c *compiler) node(t reflect.Type, viaPtr bool, path string) (*node, error)
 			n.hasRefs = typeHasRefs(t, map[reflect.Type]bool{})
 			return n, nil
 		}
+	}
+
+	if t == reflect.TypeFor[time.Duration]() {
+		n.kind = kindDuration
+		return n, nil
 	}
 
 	var err error
@@ -589,6 +598,12 @@ func decodeDefault(n *node, text string) (reflect.Value, error) {
 	switch base.kind {
 	case kindString, kindNumber:
 		candidates = [][]byte{quotedText}
+	case kindDuration:
+		d, e := wire.ParseDuration(text)
+		if e != nil {
+			return reflect.Value{}, e
+		}
+		candidates = [][]byte{[]byte(strconv.FormatInt(int64(d), 10))}
 	case kindOpaque, kindTime:
 		candidates = [][]byte{[]byte(text), quotedText}
 	default:

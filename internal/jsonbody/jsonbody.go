@@ -52,6 +52,12 @@
 //     a fractional float for an int "int_from_float". An integer out of the
 //     Go type's range is "less_than_equal"/"greater_than_equal" with the
 //     bound in ctx; a float out of range is "finite_number".
+//   - time.Duration reads as pydantic's timedelta, not encoding/json's
+//     nanoseconds: a number is seconds, a string any format of the decode
+//     package's ParseDuration ("PT5M", "00:05:00", "5m", "300"). Every body
+//     of a type holding one is rewritten (durations as nanoseconds) before
+//     encoding/json decodes it. Errors are "time_delta_parsing" (ctx.error
+//     the reason) and, for other JSON types, "time_delta_type".
 //   - Unknown keys are ignored. Numbers decoded into interface{} values are
 //     float64 (encoding/json's default); the "input" of an error keeps the
 //     number exactly as sent (json.Number).
@@ -80,6 +86,10 @@ type Decoder struct {
 	ptrType  reflect.Type // *t, the type Decode's dst must have
 	root     *node
 	required bool
+	// durations: the type holds a time.Duration somewhere, whose JSON
+	// (seconds, or pydantic's and Go's duration strings) encoding/json
+	// would misread, so every body is rewritten before it is decoded.
+	durations bool
 }
 
 // Compile prepares a decoder for t (struct, pointer to struct, map, slice,
@@ -96,12 +106,18 @@ func Compile(t reflect.Type) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Decoder{
+	d := &Decoder{
 		typ:      t,
 		ptrType:  reflect.PointerTo(t),
 		root:     root,
 		required: t.Kind() != reflect.Pointer,
-	}, nil
+	}
+	for _, n := range c.order {
+		if n.kind == kindDuration {
+			d.durations = true
+		}
+	}
+	return d, nil
 }
 
 // Type returns the type the decoder was compiled for.
@@ -148,6 +164,13 @@ func (d *Decoder) decode(data []byte, dst any, lax bool, orig map[int][]byte) []
 		}
 		if err == nil {
 			return nil
+		}
+	}
+	if lax && d.durations {
+		// Durations are rewritten as nanoseconds, with the lax scalars.
+		if fixed, orig := coerce(d.root, data, start); fixed != nil {
+			reflect.ValueOf(dst).Elem().SetZero()
+			return d.decode(fixed, dst, false, orig)
 		}
 	}
 	if err == nil {

@@ -10,7 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	wire "github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/problem"
 )
 
@@ -269,6 +271,17 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool, a
 		r.anything(start, loc)
 	case kindOpaque, kindTime:
 		r.opaque(n, start, end, loc)
+	case kindDuration:
+		if _, ok := r.orig[start]; ok {
+			break // rewritten from a valid duration
+		}
+		d, e := durationOf(data[start:end])
+		switch {
+		case e == nil && r.lax:
+			r.fixes = append(r.fixes, fix{start: start, end: end, lit: strconv.FormatInt(int64(d), 10)})
+		case e != nil && !r.lax:
+			r.wrong(loc, e.Type, e.Msg, start, end, e.Ctx)
+		}
 	case kindPointer:
 		r.value(n.elem, start, loc, presence, false, av)
 	case kindBool, kindInt, kindUint, kindFloat, kindString, kindNumber:
@@ -600,6 +613,8 @@ func nullProblem(n *node) (string, string) {
 		return "model_attributes_type", msgModel
 	case kindTime:
 		return "datetime_type", msgDatetime
+	case kindDuration:
+		return "time_delta_type", msgTimedelta
 	case kindBytes:
 		return "bytes_type", msgBytes
 	}
@@ -816,4 +831,18 @@ func decodeAny(raw []byte) any {
 		return string(raw)
 	}
 	return v
+}
+
+const msgTimedelta = "Input should be a valid timedelta"
+
+// durationOf reads a JSON value as pydantic reads a timedelta: a number is
+// seconds, a string one of the formats wire.ParseDuration knows.
+func durationOf(raw []byte) (time.Duration, *wire.Error) {
+	switch c := raw[0]; {
+	case c == '"':
+		return wire.ParseDuration(string(unquote(nil, raw[1:max(1, len(raw)-1)])))
+	case c == '-' || '0' <= c && c <= '9':
+		return wire.ParseDuration(string(raw))
+	}
+	return 0, &wire.Error{Type: "time_delta_type", Msg: msgTimedelta, Index: -1}
 }

@@ -222,6 +222,10 @@ func applyRule(s *Schema, cat category, name, param string) error {
 		if cat == catString {
 			addPattern(s, regexp.QuoteMeta(param))
 		}
+	case "pattern", "regexp":
+		if cat == catString {
+			addPattern(s, param)
+		}
 	}
 	return nil
 }

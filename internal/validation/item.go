@@ -68,10 +68,11 @@ import (
 //	                      network", ip_v4_network "Input is not a valid IPv4
 //	                      network", ip_v6_network "Input is not a valid IPv6
 //	                      network"
-//	alpha, alphanum, numeric, number, hexadecimal, startswith, endswith, contains
+//	alpha, alphanum, numeric, number, hexadecimal, startswith, endswith, contains,
 //	                      string_pattern_mismatch "String should match pattern
 //	                      '<re>'" {"pattern":re}, re being validator's own
-//	                      pattern, or ^prefix, suffix$, infix (regexp-quoted)
+//	                      pattern, or ^prefix, suffix$, infix (regexp-quoted);
+//	pattern|regexp=<re>   the same, with <re> itself
 //	boolean               bool_parsing "Input should be a valid boolean,
 //	                      unable to interpret input"
 //	anything else         Type = the tag, "Value error, failed on the '<tag>'
@@ -345,6 +346,8 @@ func patternOf(tag, param string) (string, bool) {
 		return regexp.QuoteMeta(param) + "$", true
 	case "contains":
 		return regexp.QuoteMeta(param), true
+	case "pattern", "regexp":
+		return param, true
 	}
 	return "", false
 }

@@ -13,7 +13,12 @@
 // the path that follows it; such keys are reported as validator spells them,
 // cut at the first such "]".
 //
-// validator/v10's semantics are kept: rules on a slice's elements need
+// Brisk adds the rule pattern=<re> (alias regexp=<re>): the string must
+// contain a match of the Go regular expression, as pydantic's pattern. A nil
+// pointer is None: rules other than the required family are not reported on
+// it. Verify finds unknown rules and bad patterns at registration.
+//
+// validator/v10's semantics are kept otherwise: rules on a slice's elements need
 // `validate:"dive,…"`, and nested structs in slices are only validated under
 // a dive. A struct, slice or map given to Check itself is always walked.
 package validation
@@ -23,12 +28,50 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-playground/validator/v10"
 )
+
+// patternTags are the rules Brisk adds to validator's: `pattern=<re>` (and
+// its alias `regexp=<re>`), FastAPI's Query(pattern=…)/Field(pattern=…). The
+// string must contain a match of the Go regular expression <re> (anchor it
+// with ^…$ for a whole match, as in pydantic, which searches too). Write a
+// comma in <re> as 0x2C and a pipe as 0x7C, as validator wants for every
+// parameter. Non-string values never match.
+var patternTags = [...]string{"pattern", "regexp"}
+
+// patterns caches compiled patterns by their source.
+var patterns sync.Map // string -> *regexp.Regexp (nil: invalid)
+
+// compilePattern returns the compiled re, or an error when it is invalid.
+func compilePattern(re string) (*regexp.Regexp, error) {
+	if c, ok := patterns.Load(re); ok {
+		return c.(*regexp.Regexp), nil
+	}
+	c, err := regexp.Compile(re)
+	if err != nil {
+		return nil, err
+	}
+	patterns.Store(re, c)
+	return c, nil
+}
+
+func matchPattern(fl validator.FieldLevel) bool {
+	f := fl.Field()
+	if f.Kind() != reflect.String {
+		return false
+	}
+	re, err := compilePattern(fl.Param())
+	if err != nil {
+		return false
+	}
+	return re.MatchString(f.String())
+}
 
 // wireTags are the tags that name a field on the wire, in order of precedence.
 var wireTags = [...]string{"json", "query", "path", "header", "cookie", "form"}
@@ -48,6 +91,10 @@ type Validator struct {
 // WithRequiredStructEnabled, the default of its next major version).
 func New() *Validator {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	for _, tag := range patternTags {
+		// Both names are free in validator's built-ins; registering cannot fail.
+		_ = v.RegisterValidation(tag, matchPattern)
+	}
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		if name := wireName(f); name != "" {
 			return name
@@ -252,6 +299,9 @@ func (v *Validator) checkStruct(s any, t reflect.Type, prefix []any, top bool, o
 		root = t.Name() + "."
 	}
 	for _, fe := range errs {
+		if nilOptional(fe) {
+			continue
+		}
 		ns := strings.TrimPrefix(fe.StructNamespace(), root)
 		path, topField := pathOf(t, ns, prefix)
 		f := Failure{Path: path, Tag: fe.Tag(), Param: fe.Param(), Value: fe.Value()}
@@ -344,4 +394,65 @@ func closing(ns string) int {
 		}
 	}
 	return len(ns) - 1
+}
+
+// nilOptional reports whether fe is a rule other than the required family
+// failing on a nil pointer: None for an Optional field in pydantic, which
+// its constraints do not check (validator checks them unless omitempty).
+func nilOptional(fe validator.FieldError) bool {
+	if strings.HasPrefix(fe.Tag(), "required") {
+		return false
+	}
+	v := reflect.ValueOf(fe.Value())
+	return !v.IsValid() || ((v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil())
+}
+
+// Verify checks, at registration, that the rules of t (a struct or pointer
+// to one; anything else passes) are ones validator knows and that their
+// parameters parse: validator itself would panic on the first request. It
+// checks t's own fields and those of the structs reachable from a zero value.
+func (v *Validator) Verify(t reflect.Type) (err error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	_ = v.v.Struct(reflect.New(t).Interface())
+	return checkPatterns(t, map[reflect.Type]bool{})
+}
+
+// checkPatterns compiles every pattern rule's regular expression in t.
+func checkPatterns(t reflect.Type, seen map[reflect.Type]bool) error {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] {
+		return nil
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		for _, rule := range strings.Split(f.Tag.Get("validate"), ",") {
+			for _, alt := range strings.Split(rule, "|") {
+				name, param, ok := strings.Cut(alt, "=")
+				if !ok || (name != "pattern" && name != "regexp") {
+					continue
+				}
+				param = strings.ReplaceAll(strings.ReplaceAll(param, "0x2C", ","), "0x7C", "|")
+				if _, err := compilePattern(param); err != nil {
+					return fmt.Errorf("field %s: rule %s: %v", f.Name, name, err)
+				}
+			}
+		}
+		if err := checkPatterns(f.Type, seen); err != nil {
+			return err
+		}
+	}
+	return nil
 }
