@@ -147,6 +147,10 @@ type route struct {
 	plan    atomic.Pointer[routePlan]
 	chain   http.Handler // the router's middleware around the route
 	plainMW bool         // the chain has plain middleware
+	// direct: the route has a plan and no middleware of its own (chain is
+	// the route itself), so dispatch runs the plan without going through
+	// route.ServeHTTP.
+	direct bool
 }
 
 // New returns an App configured by cfg (at most one; none means defaults).
@@ -415,6 +419,7 @@ func (a *App) freeze() {
 				}
 			}
 			rt.chain = h
+			rt.direct = rt.raw == nil && h == http.Handler(rt)
 		}
 		a.handler = chain(a.root.layers, http.HandlerFunc(a.dispatch), &a.captures)
 		for _, l := range a.root.layers {
@@ -493,7 +498,7 @@ func (a *App) afterResponse(st *reqState, r *http.Request) {
 		// The connection is the handler's; it is done with it once
 		// ServeHTTP returns, which the request context's end tells.
 		wait = r.Context().Done()
-	case st.root.w.Header().Get("Content-Length") == "":
+	case noContentLength(st.root.w.Header()):
 		// Without a length the end of the response is written by net/http
 		// after ServeHTTP returns.
 		wait = responseEnd(r)
@@ -510,6 +515,14 @@ func (a *App) afterResponse(st *reqState, r *http.Request) {
 		st.root.WriteHeader(http.StatusOK)
 	}
 	_ = http.NewResponseController(st.root.w).Flush()
+}
+
+// noContentLength reports whether h sets no Content-Length, as
+// h.Get("Content-Length") == "" (net/http's test), without canonicalising the
+// key: it is canonical already.
+func noContentLength(h http.Header) bool {
+	v := h["Content-Length"]
+	return len(v) == 0 || v[0] == ""
 }
 
 // brokenOff is afterResponse for a response net/http is about to abort (a
@@ -569,19 +582,20 @@ func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st.route = rt
-	if rt.raw != nil || rt.plainMW || rt.exposes() {
+	plan := rt.plan.Load() // nil for a raw handler
+	if rt.raw != nil || rt.plainMW || plan.exposesRequest {
 		for i, k := range rctx.URLParams.Keys {
 			r.SetPathValue(k, rctx.URLParams.Values[i])
 		}
 		r.Pattern = rt.pattern
 		r = st.attach(r)
 	}
+	if rt.direct {
+		// What route.ServeHTTP would do, without finding the state again.
+		plan.serve(st, w, r)
+		return
+	}
 	rt.chain.ServeHTTP(w, r)
-}
-
-func (rt *route) exposes() bool {
-	p := rt.plan.Load()
-	return p != nil && p.exposesRequest
 }
 
 // match finds the route for method and path, filling rctx's URL params.
@@ -741,8 +755,10 @@ func (a *App) writeValidationErrors(st *reqState, w http.ResponseWriter) {
 // writeJSON writes v as a JSON response, with its Content-Length.
 func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra http.Header) error {
 	h := w.Header()
-	for k, vals := range extra {
-		h[k] = vals
+	if len(extra) > 0 {
+		for k, vals := range extra {
+			h[k] = vals
+		}
 	}
 	if !bodyAllowed(status) {
 		w.WriteHeader(status)

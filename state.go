@@ -112,9 +112,18 @@ func (st *reqState) reset() {
 	st.route = nil
 	st.ctxAttached, st.rawPath = false, false
 	st.ctx, st.writer = nil, nil
-	clear(st.strs[:])
+	// Element by element, and only where set: clear on memory holding
+	// pointers goes through a bulk write barrier while the GC marks, which
+	// costs more than the few loads for the slots (often none) a request used.
+	for i := range st.strs {
+		if st.strs[i] != "" {
+			st.strs[i] = ""
+		}
+	}
 	st.one[0] = ""
-	clear(st.slots)
+	for i := range st.slots {
+		st.slots[i] = reflect.Value{}
+	}
 	st.slots = st.slots[:0]
 	st.slotState = st.slotState[:0]
 	clear(st.errs)
