@@ -148,7 +148,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	c.markProvidedDependencies(opts)
 	for _, dep := range opts.dependencies {
 		if pd, ok := dep.(providedDependency); ok {
-			c.plan.steps = append(c.plan.steps, c.compileProvidedDependency(pd))
+			c.needProvided(pd) // the provider's own step, once, in this place
 			continue
 		}
 		c.plan.steps = append(c.plan.steps, c.compileCall(dep, roleDependency))
@@ -207,14 +207,15 @@ func funcIdentity(fn any) unsafe.Pointer {
 	return (*[2]unsafe.Pointer)(unsafe.Pointer(&fn))[1]
 }
 
-// compileProvidedDependency compiles a route dependency that is a provider:
-// a step that needs the provider's slot and does nothing else.
-func (c *compiler) compileProvidedDependency(pd providedDependency) *callPlan {
-	if c.router.lookup(pd.typ) == nil {
+// needProvided compiles a route dependency that is a registered provider:
+// it becomes that provider's step (run once per request, its result kept for
+// whoever asks for its type), with no call of its own.
+func (c *compiler) needProvided(pd providedDependency) {
+	p := c.router.lookup(pd.typ)
+	if p == nil {
 		panic(fmt.Sprintf("brisk: %s %s: dependency %s: no provider of %s is visible", c.method, c.pattern, pd.name, pd.typ))
 	}
-	fn := reflect.MakeFunc(reflect.FuncOf([]reflect.Type{pd.typ}, nil, false), func([]reflect.Value) []reflect.Value { return nil })
-	return c.compileFunc(fn, pd.name, roleDependency, resultShape{errIndex: -1, cleanupIdx: -1}, -1)
+	c.need(p, func() string { return fmt.Sprintf("%s %s: dependency %s", c.method, c.pattern, pd.name) })
 }
 
 type role int
