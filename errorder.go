@@ -1,13 +1,62 @@
+// 422 details: recording them (one per loc) and putting them in FastAPI's
+// order.
+
 package brisk
 
 import (
 	"cmp"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/problem"
 )
+
+// addItem records a 422 detail item, one per loc.
+func (st *reqState) addItem(it problem.Item) {
+	for _, e := range st.errs {
+		if sameLoc(e.Loc, it.Loc) {
+			return
+		}
+	}
+	st.errs = append(st.errs, it)
+}
+
+func sameLoc(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// addDecodeError records a wire value that did not decode.
+func (st *reqState) addDecodeError(err error, input string, loc ...any) {
+	it := problem.Item{Type: "value_error", Loc: loc, Msg: err.Error(), Input: input}
+	var de *decode.Error
+	if errors.As(err, &de) {
+		it.Type, it.Msg, it.Ctx = de.Type, de.Msg, de.Ctx
+	}
+	st.addItem(it)
+}
+
+// overlaps reports whether an item of items is at loc, inside it, or
+// contains it: a rule failure there repeats (or follows from) that error.
+func overlaps(items []problem.Item, loc []any) bool {
+	for _, it := range items {
+		n := min(len(it.Loc), len(loc))
+		if sameLoc(it.Loc[:n], loc[:n]) {
+			return true
+		}
+	}
+	return false
+}
 
 // Validation errors are collected as binders run — type errors while
 // decoding, rule failures after — but FastAPI reports them in a fixed
@@ -148,18 +197,6 @@ func jsonFieldIndex(t reflect.Type, name string) (int, reflect.Type) {
 		return p, typ
 	}
 	return int(^uint(0) >> 1), nil
-}
-
-// overlaps reports whether an item of items is at loc, inside it, or
-// contains it: a rule failure there repeats (or follows from) that error.
-func overlaps(items []problem.Item, loc []any) bool {
-	for _, it := range items {
-		n := min(len(it.Loc), len(loc))
-		if sameLoc(it.Loc[:n], loc[:n]) {
-			return true
-		}
-	}
-	return false
 }
 
 // sortModelItems stably orders a request model's errors as FastAPI lists

@@ -1,8 +1,10 @@
+// Response, what handlers may return and call-next middleware receives,
+// and writing one.
+
 package brisk
 
 import (
 	"net/http"
-	"strconv"
 )
 
 // Response is a response not yet sent. Handlers may return one for full
@@ -145,32 +147,3 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusResetContent && status != http.StatusNotModified
 }
-
-// Shared, never-mutated header values: assigning them saves an allocation per
-// response. Their capacity equals their length, so an Add copies.
-var (
-	jsonContentType = []string{"application/json"}[:1:1]
-	textContentType = []string{"text/plain; charset=utf-8"}[:1:1]
-	htmlContentType = []string{"text/html; charset=utf-8"}[:1:1]
-)
-
-// contentLength returns a Content-Length header value. Small lengths come
-// from a shared, never-mutated table, so a response that needs an explicit
-// length (one with background tasks) costs no allocation for it.
-func contentLength(n int) []string {
-	if n < len(smallLengths) {
-		return smallLengths[n]
-	}
-	return []string{strconv.Itoa(n)}
-}
-
-// smallLengths holds Content-Length values for bodies up to 4 KiB; each
-// slice's capacity equals its length, so an Add copies rather than writes
-// into it.
-var smallLengths = func() [][]string {
-	t := make([][]string, 4096)
-	for i := range t {
-		t[i] = []string{strconv.Itoa(i)}[:1:1]
-	}
-	return t
-}()

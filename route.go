@@ -1,3 +1,6 @@
+// Router (groups, their middleware and providers) and the route table:
+// route, the routes of one pattern, and registering a route.
+
 package brisk
 
 import (
@@ -5,8 +8,9 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 
-	"github.com/briskgo/brisk/internal/openapi"
+	"github.com/go-chi/chi/v5"
 )
 
 // Router registers routes under a common path prefix. Its middleware
@@ -138,106 +142,98 @@ func (rt *Router) lookup(t reflect.Type) *provider {
 	return nil
 }
 
-// RouteOption configures a route (or, given to Group, every route of the
-// group): its documentation, its success status, the dependencies run for
-// their effect before the handler.
-type RouteOption func(*routeOptions)
-
-// routeOptions is what route options set; OpenAPI reads most of it.
-type routeOptions struct {
-	dependencies []any
-	status       int
-	summary      string
-	description  string
-	tags         []string
-	operationID  string
-	deprecated   bool
-	responses    []openapi.Response
+// route is one registered route.
+type route struct {
+	app     *App
+	router  *Router
+	method  string
+	pattern string
+	handler any
+	opts    routeOptions
+	raw     http.Handler // a plain http.Handler, served as it is
+	plan    atomic.Pointer[routePlan]
+	chain   http.Handler // the router's middleware around the route
+	plainMW bool         // the chain has plain middleware
+	// direct: the route has a plan and no middleware of its own (chain is
+	// the route itself), so dispatch runs the plan without going through
+	// route.ServeHTTP.
+	direct bool
 }
 
-// Dependencies runs fns before the handler, in order, for their effect (an
-// authentication check, say). Each is injected like a handler and may return
-// nothing, an error, T, (T, error) or (T, func(), error) — the func() a
-// cleanup run after the response and the background tasks, as a provider's;
-// a non-nil error stops the request as a handler's error would.
-func Dependencies(fns ...any) RouteOption {
-	return func(o *routeOptions) { o.dependencies = append(o.dependencies, fns...) }
+// patternRoutes holds the routes of one pattern, by method.
+type patternRoutes struct {
+	methods []string
+	routes  []*route
 }
 
-// Status sets the status of the route's successful responses (default 200).
-// With 204, 205 or 304 the result is not written.
-func Status(code int) RouteOption {
-	if code < 100 || code > 999 {
-		panic(fmt.Sprintf("brisk: Status(%d): not an HTTP status code", code))
+func (p *patternRoutes) find(method string) *route {
+	for i, m := range p.methods {
+		if m == method {
+			return p.routes[i]
+		}
 	}
-	return func(o *routeOptions) { o.status = code }
+	return nil
 }
 
-// Summary sets the operation's summary in the OpenAPI document.
-func Summary(s string) RouteOption { return func(o *routeOptions) { o.summary = s } }
-
-// Description sets the operation's description in the OpenAPI document.
-func Description(s string) RouteOption { return func(o *routeOptions) { o.description = s } }
-
-// Tags adds tags to the operation in the OpenAPI document.
-func Tags(t ...string) RouteOption {
-	return func(o *routeOptions) { o.tags = append(o.tags, t...) }
-}
-
-// OperationID sets the operation's operationId in the OpenAPI document
-// (derived from the handler's name, path and method otherwise).
-func OperationID(id string) RouteOption { return func(o *routeOptions) { o.operationID = id } }
-
-// Deprecated marks the operation deprecated in the OpenAPI document.
-func Deprecated() RouteOption { return func(o *routeOptions) { o.deprecated = true } }
-
-// Responses documents a response other than the success one, e.g.
-// Responses(404, "Item not found", nil). body is a value of the response
-// body's type, or nil for the {"detail": …} shape of an HTTPError.
-func Responses(status int, description string, body any) RouteOption {
-	var t reflect.Type
-	if body != nil {
-		t = reflect.TypeOf(body)
+// addRoute compiles and registers a route.
+func (a *App) addRoute(rt *Router, method, pattern string, handler any, opts []RouteOption) {
+	a.mustNotBeServing("route registration")
+	if method == "" {
+		panic("brisk: Handle: empty method")
 	}
-	return func(o *routeOptions) {
-		o.responses = append(o.responses, openapi.Response{Status: status, Description: description, Type: t})
+	if pattern == "" || pattern[0] != '/' {
+		panic(fmt.Sprintf("brisk: %s %q: a pattern must begin with '/'", method, pattern))
+	}
+	r := &route{app: a, router: rt, method: method, pattern: pattern, handler: handler}
+	for _, o := range rt.options {
+		o(&r.opts)
+	}
+	for _, o := range opts {
+		o(&r.opts)
+	}
+	if pr := a.routes[pattern]; pr != nil && pr.find(method) != nil {
+		panic(fmt.Sprintf("brisk: %s %s: %s is already registered (by %s)", method, pattern, funcName(handler), funcName(pr.find(method).handler)))
+	}
+	if h, ok := handler.(http.Handler); ok {
+		r.raw = h
+	} else {
+		r.plan.Store(compileRoute(a, rt, method, pattern, handler, &r.opts))
+	}
+	if !isChiMethod(method) {
+		chi.RegisterMethod(method)
+	}
+	a.mux.Method(method, pattern, r)
+	pr := a.routes[pattern]
+	if pr == nil {
+		pr = &patternRoutes{}
+		a.routes[pattern] = pr
+	}
+	pr.methods = append(pr.methods, method)
+	pr.routes = append(pr.routes, r)
+	a.all = append(a.all, r)
+	if !containsString(a.methods, method) {
+		a.methods = append(a.methods, method)
 	}
 }
 
-// HTTPError is an error that becomes an HTTP response: its status and the
-// JSON body {"detail": Detail}, with Headers added. Return it (or an error
-// wrapping it) from a handler, a provider or a dependency.
-type HTTPError struct {
-	Status  int
-	Detail  any
-	Headers http.Header
-}
-
-// Error returns an HTTPError with status and detail. A nil detail becomes
-// the status text ("Not Found" for 404), as in FastAPI.
-func Error(status int, detail any) *HTTPError {
-	if detail == nil {
-		detail = http.StatusText(status)
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
-	return &HTTPError{Status: status, Detail: detail}
+	return false
 }
 
-// WithHeader adds a header to the error's response (e.g. WWW-Authenticate
-// on a 401) and returns e.
-func (e *HTTPError) WithHeader(key, value string) *HTTPError {
-	if e.Headers == nil {
-		e.Headers = make(http.Header)
+// ServeHTTP runs the route: its plan, or the raw handler.
+func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rt.raw != nil {
+		rt.raw.ServeHTTP(w, r)
+		return
 	}
-	e.Headers.Add(key, value)
-	return e
-}
-
-// Error implements error.
-func (e *HTTPError) Error() string {
-	return fmt.Sprintf("%d %s: %v", e.Status, http.StatusText(e.Status), e.Detail)
-}
-
-// detailBody is the body of every error response but 422's.
-type detailBody struct {
-	Detail any `json:"detail"`
+	st := stateOf(w, r)
+	if st == nil {
+		panic("brisk: route served outside its App")
+	}
+	rt.plan.Load().serve(st, w, r)
 }

@@ -1,0 +1,65 @@
+// Config, the App's settings, and their defaults.
+
+package brisk
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config configures an App. Its zero value means the documented defaults.
+type Config struct {
+	// Title, Version and Description fill the OpenAPI document's info
+	// (defaults "Brisk", "0.1.0", "").
+	Title       string
+	Version     string
+	Description string
+
+	// OpenAPIURL, DocsURL and RedocURL are where the OpenAPI document, the
+	// Swagger UI page and the ReDoc page are served (defaults
+	// "/openapi.json", "/docs", "/redoc"); "-" turns one off. Without the
+	// document, the pages are off too.
+	OpenAPIURL string
+	DocsURL    string
+	RedocURL   string
+	// SwaggerUIBaseURL and RedocBaseURL replace the pinned CDN the docs
+	// pages load their assets from, for offline deployments.
+	SwaggerUIBaseURL string
+	RedocBaseURL     string
+
+	// Logger receives Brisk's logs: panics, unexpected errors, failing
+	// background tasks, startup and shutdown (default slog.Default()).
+	Logger *slog.Logger
+
+	// MaxBodyBytes caps request bodies read for JSON parameters; larger
+	// bodies get 413 (default 1 MiB; negative: no limit).
+	MaxBodyBytes int64
+
+	// ShutdownTimeout bounds how long Run waits, on SIGINT or SIGTERM, for
+	// in-flight requests and background tasks (default 30s).
+	ShutdownTimeout time.Duration
+
+	// MaxConcurrentTasks bounds how many requests' background tasks run at
+	// once; more are queued, never dropped (default: background's).
+	MaxConcurrentTasks int
+
+	// ReadHeaderTimeout and IdleTimeout configure the server Run starts
+	// (defaults 10s and 120s).
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+
+	// DisableRedirectSlashes turns off redirecting "/items/" to "/items" (or
+	// back) when only the other form is routed, which is on by default as in
+	// FastAPI.
+	DisableRedirectSlashes bool
+}
+
+func defaultURL(u, def string) string {
+	switch u {
+	case "":
+		return def
+	case "-":
+		return ""
+	}
+	return u
+}

@@ -1,0 +1,76 @@
+// Route options: dependencies, success status and the OpenAPI fields.
+
+package brisk
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/briskgo/brisk/internal/openapi"
+)
+
+// RouteOption configures a route (or, given to Group, every route of the
+// group): its documentation, its success status, the dependencies run for
+// their effect before the handler.
+type RouteOption func(*routeOptions)
+
+// routeOptions is what route options set; OpenAPI reads most of it.
+type routeOptions struct {
+	dependencies []any
+	status       int
+	summary      string
+	description  string
+	tags         []string
+	operationID  string
+	deprecated   bool
+	responses    []openapi.Response
+}
+
+// Dependencies runs fns before the handler, in order, for their effect (an
+// authentication check, say). Each is injected like a handler and may return
+// nothing, an error, T, (T, error) or (T, func(), error) — the func() a
+// cleanup run after the response and the background tasks, as a provider's;
+// a non-nil error stops the request as a handler's error would.
+func Dependencies(fns ...any) RouteOption {
+	return func(o *routeOptions) { o.dependencies = append(o.dependencies, fns...) }
+}
+
+// Status sets the status of the route's successful responses (default 200).
+// With 204, 205 or 304 the result is not written.
+func Status(code int) RouteOption {
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("brisk: Status(%d): not an HTTP status code", code))
+	}
+	return func(o *routeOptions) { o.status = code }
+}
+
+// Summary sets the operation's summary in the OpenAPI document.
+func Summary(s string) RouteOption { return func(o *routeOptions) { o.summary = s } }
+
+// Description sets the operation's description in the OpenAPI document.
+func Description(s string) RouteOption { return func(o *routeOptions) { o.description = s } }
+
+// Tags adds tags to the operation in the OpenAPI document.
+func Tags(t ...string) RouteOption {
+	return func(o *routeOptions) { o.tags = append(o.tags, t...) }
+}
+
+// OperationID sets the operation's operationId in the OpenAPI document
+// (derived from the handler's name, path and method otherwise).
+func OperationID(id string) RouteOption { return func(o *routeOptions) { o.operationID = id } }
+
+// Deprecated marks the operation deprecated in the OpenAPI document.
+func Deprecated() RouteOption { return func(o *routeOptions) { o.deprecated = true } }
+
+// Responses documents a response other than the success one, e.g.
+// Responses(404, "Item not found", nil). body is a value of the response
+// body's type, or nil for the {"detail": …} shape of an HTTPError.
+func Responses(status int, description string, body any) RouteOption {
+	var t reflect.Type
+	if body != nil {
+		t = reflect.TypeOf(body)
+	}
+	return func(o *routeOptions) {
+		o.responses = append(o.responses, openapi.Response{Status: status, Description: description, Type: t})
+	}
+}

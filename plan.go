@@ -1,0 +1,101 @@
+// Running a route's plan for one request: every call in order, then the
+// handler, collecting 422 details as FastAPI does.
+
+package brisk
+
+import (
+	"net/http"
+	"reflect"
+)
+
+// Provider slot states.
+const (
+	slotPending uint8 = iota
+	slotReady
+	slotFailed
+)
+
+// serve runs the plan for one request: every call in order, collecting
+// validation errors as FastAPI does (a call whose own inputs failed is
+// skipped, the others still run), then the handler if nothing failed.
+func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) {
+	st.prepare(p)
+	args := st.args[:p.maxArgs]
+	for _, c := range p.steps {
+		if !st.depsReady(c) {
+			st.markFailed(c)
+			continue
+		}
+		ok := true
+		firstErr := len(st.errs)
+		for _, i := range c.order {
+			if !c.binders[i](st, w, r, &args[i]) {
+				ok = false
+				if st.abort != nil {
+					clear(args)
+					st.app.writeError(st, w, r, st.abort)
+					return
+				}
+			}
+		}
+		if !ok || (c == p.handler && len(st.errs) > 0) {
+			if len(st.errs)-firstErr > 1 {
+				sortBySource(st.errs[firstErr:])
+			}
+			clear(args)
+			st.markFailed(c)
+			continue
+		}
+		out := c.fn.Call(args[:len(c.binders)])
+		clear(args)
+		if err := errorOf(out, c.results); err != nil {
+			st.app.writeError(st, w, r, err)
+			return
+		}
+		if c.results.cleanupIdx >= 0 {
+			if f := out[c.results.cleanupIdx]; !f.IsNil() {
+				st.cleanups = append(st.cleanups, f.Interface().(func()))
+			}
+		}
+		switch {
+		case c.slot >= 0:
+			st.slots[c.slot] = out[0]
+			st.slotState[c.slot] = slotReady
+		case c == p.handler:
+			st.app.respond(st, p, w, out)
+		}
+	}
+	if len(st.errs) > 0 {
+		st.app.writeValidationErrors(st, w)
+	}
+}
+
+// prepare sizes the request state for the plan.
+func (st *reqState) prepare(p *routePlan) {
+	if cap(st.args) < p.maxArgs {
+		st.args = make([]reflect.Value, p.maxArgs)
+	}
+	st.args = st.args[:p.maxArgs]
+	if cap(st.slots) < p.nslots {
+		st.slots = make([]reflect.Value, p.nslots)
+		st.slotState = make([]uint8, p.nslots)
+	}
+	st.slots = st.slots[:p.nslots]
+	st.slotState = st.slotState[:p.nslots]
+	clear(st.slotState)
+}
+
+func (st *reqState) depsReady(c *callPlan) bool {
+	for _, s := range c.deps {
+		if st.slotState[s] != slotReady {
+			return false
+		}
+	}
+	return true
+}
+
+func (st *reqState) markFailed(c *callPlan) {
+	if c.slot >= 0 {
+		st.slotState[c.slot] = slotFailed
+	}
+}

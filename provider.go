@@ -1,0 +1,106 @@
+// Providers: registering one, and route dependencies that are registered
+// providers (run as the provider's own step).
+
+package brisk
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+// provider is a registered provider func, not yet compiled: its parameters
+// are resolved per route, against the route's path and scope.
+type provider struct {
+	fn      reflect.Value
+	typ     reflect.Type
+	name    string
+	results resultShape
+}
+
+func newProvider(fn any) *provider {
+	v := reflect.ValueOf(fn)
+	name := funcName(fn)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		panic(fmt.Sprintf("brisk: Provide: %s is not a func", name))
+	}
+	t := v.Type()
+	bad := func() {
+		panic(fmt.Sprintf("brisk: Provide: provider %s returns %s; want T, (T, error) or (T, func(), error)", name, resultsString(t)))
+	}
+	shape := resultShape{value: true, errIndex: -1, cleanupIdx: -1}
+	switch t.NumOut() {
+	case 1:
+	case 2:
+		if t.Out(1) != errorType {
+			bad()
+		}
+		shape.errIndex = 1
+	case 3:
+		if t.Out(1) != cleanupType || t.Out(2) != errorType {
+			bad()
+		}
+		shape.cleanupIdx, shape.errIndex = 1, 2
+	default:
+		bad()
+	}
+	if t.Out(0) == errorType {
+		bad()
+	}
+	shape.valueType = t.Out(0)
+	return &provider{fn: v, typ: t.Out(0), name: name, results: shape}
+}
+
+// providedDependency stands, in a route's dependencies, for a function that
+// was the registered provider of typ when the route was registered. It runs
+// as that type's provider, as FastAPI's dependencies=[Depends(f)] does: at
+// most once per request, sharing its result with the parameters that ask for
+// typ, and replaced by App.Override (which recompiles the route from its
+// options, where the marker stays).
+type providedDependency struct {
+	typ  reflect.Type
+	name string
+}
+
+// markProvidedDependencies replaces, in opts, each dependency that is the
+// very function registered as the provider of its first result type by a
+// providedDependency. Only the same function value counts: another closure
+// of the same code (a provider factory called twice with different
+// arguments) stays a dependency of its own.
+func (c *compiler) markProvidedDependencies(opts *routeOptions) {
+	var marked []any
+	for i, dep := range opts.dependencies {
+		v := reflect.ValueOf(dep)
+		if v.Kind() != reflect.Func || v.IsNil() || v.Type().NumOut() == 0 {
+			continue
+		}
+		p := c.router.lookup(v.Type().Out(0))
+		if p == nil || p.fn.Type() != v.Type() || funcIdentity(dep) != funcIdentity(p.fn.Interface()) {
+			continue
+		}
+		if marked == nil {
+			marked = append([]any(nil), opts.dependencies...)
+		}
+		marked[i] = providedDependency{typ: p.typ, name: p.name}
+	}
+	if marked != nil {
+		opts.dependencies = marked
+	}
+}
+
+// funcIdentity is the func value held by fn (a non-nil func): the closure
+// itself, not only its code, so two closures of one literal differ.
+func funcIdentity(fn any) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&fn))[1]
+}
+
+// needProvided compiles a route dependency that is a registered provider:
+// it becomes that provider's step (run once per request, its result kept for
+// whoever asks for its type), with no call of its own.
+func (c *compiler) needProvided(pd providedDependency) {
+	p := c.router.lookup(pd.typ)
+	if p == nil {
+		panic(fmt.Sprintf("brisk: %s %s: dependency %s: no provider of %s is visible", c.method, c.pattern, pd.name, pd.typ))
+	}
+	c.need(p, func() string { return fmt.Sprintf("%s %s: dependency %s", c.method, c.pattern, pd.name) })
+}

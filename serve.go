@@ -1,0 +1,141 @@
+// The request's entry: ServeHTTP, the end of a request (panics, handing
+// work to after-response), and dispatch to a route or the unmatched answers
+// (404, 405, trailing-slash redirects).
+
+package brisk
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+)
+
+// ServeHTTP serves a request: the middleware stack, routing, the route's
+// plan, and, once the response is complete, the request's background tasks.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !a.serving.Load() {
+		a.freeze()
+	}
+	st := a.states.Get().(*reqState)
+	st.root.w = w
+	defer a.finish(st, r)
+	if a.plainApp {
+		// Plain middleware may be chi's, which expects chi's routing context
+		// before routing, as chi.Mux provides it.
+		r = st.attach(r)
+	}
+	a.handler.ServeHTTP(&st.root, r)
+}
+
+// finish recovers from panics and hands the request's background work to
+// the runner once the response is complete.
+func (a *App) finish(st *reqState, r *http.Request) {
+	if p := recover(); p != nil {
+		if isAbort(p) {
+			a.brokenOff(st, r)
+			a.release(st)
+			panic(p)
+		}
+		a.recovered(st, r, p)
+	}
+	if (st.tasks != nil && st.tasks.Len() > 0) || len(st.cleanups) > 0 {
+		a.afterResponse(st, r)
+	}
+	a.release(st)
+}
+
+func (a *App) release(st *reqState) {
+	st.reset()
+	a.states.Put(st)
+}
+
+// recovered turns a panic into a logged 500.
+func (a *App) recovered(st *reqState, r *http.Request, p any) {
+	st.discardTasks()
+	a.log.ErrorContext(r.Context(), "brisk: panic serving request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+	if st.root.wroteHeader {
+		// Part of the response is out: the client must see it broken.
+		a.brokenOff(st, r)
+		panic(http.ErrAbortHandler)
+	}
+	writeJSON(&st.root, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil)
+}
+
+// isAbort reports whether a recovered value is net/http's abort sentinel.
+func isAbort(p any) bool {
+	err, ok := p.(error)
+	return ok && errors.Is(err, http.ErrAbortHandler)
+}
+
+// dispatch routes the request to its route, or answers 404, 405 or a
+// trailing-slash redirect.
+func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(w, r)
+	rctx := &st.rctx
+	st.rawPath = r.URL.RawPath != ""
+	path := rctx.RoutePath
+	if path == "" {
+		path = r.URL.RawPath
+		if path == "" {
+			path = r.URL.Path
+		}
+		if path == "" {
+			path = "/"
+		}
+	}
+	rt := a.match(rctx, r.Method, path)
+	if rt == nil {
+		a.unmatched(st, w, r, path)
+		return
+	}
+	st.route = rt
+	plan := rt.plan.Load() // nil for a raw handler
+	if rt.raw != nil || rt.plainMW || plan.exposesRequest {
+		for i, k := range rctx.URLParams.Keys {
+			r.SetPathValue(k, rctx.URLParams.Values[i])
+		}
+		r.Pattern = rt.pattern
+		r = st.attach(r)
+	}
+	if rt.direct {
+		// What route.ServeHTTP would do, without finding the state again.
+		plan.serve(st, w, r)
+		return
+	}
+	rt.chain.ServeHTTP(w, r)
+}
+
+// unmatched answers a request no route matched.
+func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, path string) {
+	if allow := a.allowed(path); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeJSON(w, &st.enc, http.StatusMethodNotAllowed, detailBody{Detail: "Method Not Allowed"}, nil)
+		return
+	}
+	if !a.cfg.DisableRedirectSlashes && path != "/" {
+		alt := path + "/"
+		if strings.HasSuffix(path, "/") {
+			alt = strings.TrimSuffix(path, "/")
+		}
+		if len(a.allowed(alt)) > 0 {
+			u := *r.URL
+			if u.RawPath != "" {
+				u.RawPath = alt
+				u.Path = strings.TrimSuffix(u.Path, "/")
+				if !strings.HasSuffix(path, "/") {
+					u.Path += "/"
+				}
+			} else {
+				u.Path = alt
+			}
+			u.Scheme, u.Host = "", ""
+			http.Redirect(w, r, u.RequestURI(), http.StatusTemporaryRedirect)
+			return
+		}
+	}
+	writeJSON(w, &st.enc, http.StatusNotFound, detailBody{Detail: "Not Found"}, nil)
+}

@@ -1,0 +1,149 @@
+// Writing results: a handler's results, JSON responses with their
+// Content-Length, the reused encoder and shared header values.
+
+package brisk
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+)
+
+// respond writes the handler's results.
+func (a *App) respond(st *reqState, p *routePlan, w http.ResponseWriter, out []reflect.Value) {
+	if !p.handler.results.value {
+		if p.writesOwn {
+			return
+		}
+		a.writeResult(st, w, p.status, nil)
+		return
+	}
+	v := out[0]
+	if p.handler.results.valueType == responseType || v.Kind() == reflect.Interface {
+		if v.Kind() == reflect.Interface && v.IsNil() {
+			a.writeResult(st, w, p.status, nil)
+			return
+		}
+		if resp, ok := v.Interface().(*Response); ok {
+			a.writeResponse(st, w, resp)
+			return
+		}
+	}
+	a.writeResult(st, w, p.status, v.Interface())
+}
+
+// writeResult writes a typed handler's result as JSON.
+func (a *App) writeResult(st *reqState, w http.ResponseWriter, status int, v any) {
+	if cw, ok := w.(*captureWriter); ok && cw.handOver(status, v) {
+		return
+	}
+	if err := writeJSON(w, &st.enc, status, v, nil); err != nil {
+		panic(fmt.Errorf("brisk: encoding the response: %w", err))
+	}
+}
+
+// writeResponse sends a handler's own *Response. Its tasks are kept: the
+// handler chose the response, it is not an error path.
+func (a *App) writeResponse(st *reqState, w http.ResponseWriter, resp *Response) {
+	if resp == nil {
+		panic("brisk: handler returned a nil *Response")
+	}
+	if cw, ok := w.(*captureWriter); ok && cw.handOverResponse(resp) {
+		return
+	}
+	if err := resp.writeTo(w, &st.enc, st.wantsLength()); err != nil {
+		panic(fmt.Errorf("brisk: writing the response: %w", err))
+	}
+}
+
+// writeJSON writes v as a JSON response, with its Content-Length.
+func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra http.Header) error {
+	h := w.Header()
+	if len(extra) > 0 {
+		for k, vals := range extra {
+			h[k] = vals
+		}
+	}
+	if !bodyAllowed(status) {
+		w.WriteHeader(status)
+		return nil
+	}
+	b, err := enc.encode(v)
+	if err != nil {
+		return err
+	}
+	h["Content-Type"] = jsonContentType
+	// Always, as Starlette's responses: a body over net/http's 2 KiB buffer
+	// would otherwise go out chunked, and a length a handler set before it
+	// failed would be wrong.
+	h["Content-Length"] = contentLength(len(b))
+	w.WriteHeader(status)
+	_, err = w.Write(b)
+	return err
+}
+
+// encoder serialises JSON bodies into a reused buffer, without HTML escaping
+// (as FastAPI's JSONResponse).
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newEncoder() *encoder {
+	e := &encoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// encode returns v as JSON; the bytes are valid until the next call.
+func (e *encoder) encode(v any) ([]byte, error) {
+	if e.enc == nil {
+		e.enc = json.NewEncoder(&e.buf)
+		e.enc.SetEscapeHTML(false)
+	}
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := e.buf.Bytes()
+	return b[:len(b)-1], nil // Encode's trailing newline
+}
+
+// marshalJSON is encode with a buffer of its own.
+func marshalJSON(v any) ([]byte, error) {
+	b, err := newEncoder().encode(v)
+	return bytes.Clone(b), err
+}
+
+// Shared, never-mutated header values: assigning them saves an allocation per
+// response. Their capacity equals their length, so an Add copies.
+var (
+	jsonContentType = []string{"application/json"}[:1:1]
+	textContentType = []string{"text/plain; charset=utf-8"}[:1:1]
+	htmlContentType = []string{"text/html; charset=utf-8"}[:1:1]
+)
+
+// contentLength returns a Content-Length header value. Small lengths come
+// from a shared, never-mutated table, so a response that needs an explicit
+// length (one with background tasks) costs no allocation for it.
+func contentLength(n int) []string {
+	if n < len(smallLengths) {
+		return smallLengths[n]
+	}
+	return []string{strconv.Itoa(n)}
+}
+
+// smallLengths holds Content-Length values for bodies up to 4 KiB; each
+// slice's capacity equals its length, so an Add copies rather than writes
+// into it.
+var smallLengths = func() [][]string {
+	t := make([][]string, 4096)
+	for i := range t {
+		t[i] = []string{strconv.Itoa(i)}[:1:1]
+	}
+	return t
+}()
