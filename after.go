@@ -99,7 +99,7 @@ func (a *App) cleanupsAfter(st *reqState, r *http.Request) func() {
 func (a *App) runCleanup(fn func(), method, path string) {
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("brisk: panic in provider cleanup", slog.String("method", method), slog.String("path", path),
+			a.cfg.Logger.Error("brisk: panic in provider cleanup", slog.String("method", method), slog.String("path", path),
 				slog.String("cleanup", runtimeFunc(fn)), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 		}
 	}()

@@ -6,12 +6,10 @@ package brisk
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -30,7 +28,6 @@ type BackgroundTasks = background.Tasks
 type App struct {
 	root   *Router
 	cfg    Config
-	log    *slog.Logger
 	mux    *chi.Mux
 	routes map[string]*patternRoutes
 	all    []*route
@@ -38,7 +35,6 @@ type App struct {
 
 	validator *validation.Validator
 	runner    *background.Runner
-	maxBody   int64
 	plainApp  bool
 
 	mu       sync.Mutex
@@ -69,38 +65,13 @@ func New(cfg ...Config) *App {
 	if len(cfg) > 0 {
 		c = cfg[0]
 	}
-	if c.Title == "" {
-		c.Title = "Brisk"
-	}
-	if c.Version == "" {
-		c.Version = "0.1.0"
-	}
-	c.OpenAPIURL = defaultURL(c.OpenAPIURL, "/openapi.json")
-	c.DocsURL = defaultURL(c.DocsURL, "/docs")
-	c.RedocURL = defaultURL(c.RedocURL, "/redoc")
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = 1 << 20
-	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = 30 * time.Second
-	}
-	if c.ReadHeaderTimeout <= 0 {
-		c.ReadHeaderTimeout = 10 * time.Second
-	}
-	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = 120 * time.Second
-	}
+	c = c.withDefaults()
 	a := &App{
 		cfg:       c,
-		log:       c.Logger,
 		mux:       chi.NewMux(),
 		routes:    make(map[string]*patternRoutes),
 		validator: validation.New(),
 		runner:    background.NewRunner(background.RunnerConfig{Logger: c.Logger, MaxConcurrent: c.MaxConcurrentTasks}),
-		maxBody:   c.MaxBodyBytes,
 	}
 	a.root = &Router{app: a}
 	a.states.New = func() any { return newReqState(a) }

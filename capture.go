@@ -77,7 +77,7 @@ func (cw *captureWriter) warnDropped(r *http.Request, fn MiddlewareFunc) {
 	if cw.st == nil {
 		return
 	}
-	cw.st.app.log.WarnContext(r.Context(), "brisk: call-next middleware replaced a response already streamed to the client; the replacement is dropped",
+	cw.st.app.cfg.Logger.WarnContext(r.Context(), "brisk: call-next middleware replaced a response already streamed to the client; the replacement is dropped",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("middleware", funcName(fn)))
 }
 

@@ -54,6 +54,36 @@ type Config struct {
 	DisableRedirectSlashes bool
 }
 
+// withDefaults returns c with its zero fields set to the documented
+// defaults.
+func (c Config) withDefaults() Config {
+	if c.Title == "" {
+		c.Title = "Brisk"
+	}
+	if c.Version == "" {
+		c.Version = "0.1.0"
+	}
+	c.OpenAPIURL = defaultURL(c.OpenAPIURL, "/openapi.json")
+	c.DocsURL = defaultURL(c.DocsURL, "/docs")
+	c.RedocURL = defaultURL(c.RedocURL, "/redoc")
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 120 * time.Second
+	}
+	return c
+}
+
 func defaultURL(u, def string) string {
 	switch u {
 	case "":

@@ -37,19 +37,9 @@ func (a *App) addRaw(pattern string, h http.Handler) {
 	if pr := a.routes[pattern]; pr != nil && pr.find(http.MethodGet) != nil {
 		return // the user routed it themselves
 	}
-	rt := &route{app: a, router: a.root, method: http.MethodGet, pattern: pattern, raw: h, handler: h}
+	rt := &route{router: a.root, method: http.MethodGet, pattern: pattern, raw: h, handler: h}
 	rt.chain = rt
-	a.mux.Method(http.MethodGet, pattern, rt)
-	pr := a.routes[pattern]
-	if pr == nil {
-		pr = &patternRoutes{}
-		a.routes[pattern] = pr
-	}
-	pr.methods = append(pr.methods, http.MethodGet)
-	pr.routes = append(pr.routes, rt)
-	if !containsString(a.methods, http.MethodGet) {
-		a.methods = append(a.methods, http.MethodGet)
-	}
+	a.insert(rt)
 }
 
 func htmlPage(page []byte) http.Handler {
@@ -64,7 +54,7 @@ func htmlPage(page []byte) http.Handler {
 func (a *App) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	doc, etag, err := a.openAPI()
 	if err != nil {
-		a.log.Error("brisk: building the OpenAPI document", slog.Any("error", err))
+		a.cfg.Logger.Error("brisk: building the OpenAPI document", slog.Any("error", err))
 		http.Error(w, `{"detail":"Internal Server Error"}`, http.StatusInternalServerError)
 		return
 	}

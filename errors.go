@@ -1,5 +1,5 @@
 // HTTPError and the error answers: an error from a handler, provider or
-// dependency, a 422 with its collected details.
+// dependency, a 422 with its collected details, the 404, 405 and 500 bodies.
 
 package brisk
 
@@ -51,6 +51,12 @@ type detailBody struct {
 	Detail any `json:"detail"`
 }
 
+// writeStatus answers status with its text as the detail: the one home of
+// the 404, 405 and 500 bodies ({"detail": "Not Found"}, as Starlette's).
+func writeStatus(w http.ResponseWriter, enc *encoder, status int) {
+	writeJSON(w, enc, status, detailBody{Detail: http.StatusText(status)}, nil)
+}
+
 // asHTTPError reports whether err is (or wraps) an HTTPError.
 func asHTTPError(err error) (*HTTPError, bool) {
 	var he *HTTPError
@@ -67,9 +73,9 @@ func (a *App) writeError(st *reqState, w http.ResponseWriter, r *http.Request, e
 		writeJSON(w, &st.enc, he.Status, detailBody{Detail: he.Detail}, he.Headers)
 		return
 	}
-	a.log.ErrorContext(r.Context(), "brisk: unexpected error", slog.String("method", r.Method),
+	a.cfg.Logger.ErrorContext(r.Context(), "brisk: unexpected error", slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.Any("error", err), slog.String("stack", string(debug.Stack())))
-	writeJSON(w, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil)
+	writeStatus(w, &st.enc, http.StatusInternalServerError)
 }
 
 // writeValidationErrors answers 422 with every collected error.

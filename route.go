@@ -1,5 +1,5 @@
 // Router (groups, their middleware and providers) and the route table:
-// route, the routes of one pattern, and registering a route.
+// route, the routes of one pattern, and the one insert every route takes.
 
 package brisk
 
@@ -9,8 +9,6 @@ import (
 	"reflect"
 	"strings"
 	"sync/atomic"
-
-	"github.com/go-chi/chi/v5"
 )
 
 // Router registers routes under a common path prefix. Its middleware
@@ -144,7 +142,6 @@ func (rt *Router) lookup(t reflect.Type) *provider {
 
 // route is one registered route.
 type route struct {
-	app     *App
 	router  *Router
 	method  string
 	pattern string
@@ -184,7 +181,7 @@ func (a *App) addRoute(rt *Router, method, pattern string, handler any, opts []R
 	if pattern == "" || pattern[0] != '/' {
 		panic(fmt.Sprintf("brisk: %s %q: a pattern must begin with '/'", method, pattern))
 	}
-	r := &route{app: a, router: rt, method: method, pattern: pattern, handler: handler}
+	r := &route{router: rt, method: method, pattern: pattern, handler: handler}
 	for _, o := range rt.options {
 		o(&r.opts)
 	}
@@ -199,20 +196,24 @@ func (a *App) addRoute(rt *Router, method, pattern string, handler any, opts []R
 	} else {
 		r.plan.Store(compileRoute(a, rt, method, pattern, handler, &r.opts))
 	}
-	if !isChiMethod(method) {
-		chi.RegisterMethod(method)
-	}
-	a.mux.Method(method, pattern, r)
-	pr := a.routes[pattern]
+	a.insert(r)
+	a.all = append(a.all, r)
+}
+
+// insert puts r in the route table: the mux, the routes of its pattern, the
+// methods routed. Every kind of route (typed, http.Handler, docs) goes
+// through it.
+func (a *App) insert(r *route) {
+	a.mount(r)
+	pr := a.routes[r.pattern]
 	if pr == nil {
 		pr = &patternRoutes{}
-		a.routes[pattern] = pr
+		a.routes[r.pattern] = pr
 	}
-	pr.methods = append(pr.methods, method)
+	pr.methods = append(pr.methods, r.method)
 	pr.routes = append(pr.routes, r)
-	a.all = append(a.all, r)
-	if !containsString(a.methods, method) {
-		a.methods = append(a.methods, method)
+	if !containsString(a.methods, r.method) {
+		a.methods = append(a.methods, r.method)
 	}
 }
 

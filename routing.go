@@ -10,6 +10,14 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
+// mount registers r with the mux, telling chi of a method it does not know.
+func (a *App) mount(r *route) {
+	if !isChiMethod(r.method) {
+		chi.RegisterMethod(r.method)
+	}
+	a.mux.Method(r.method, r.pattern, r)
+}
+
 func isChiMethod(m string) bool {
 	switch m {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,

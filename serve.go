@@ -54,7 +54,7 @@ func (a *App) release(st *reqState) {
 // recovered turns a panic into a logged 500.
 func (a *App) recovered(st *reqState, r *http.Request, p any) {
 	st.discardTasks()
-	a.log.ErrorContext(r.Context(), "brisk: panic serving request",
+	a.cfg.Logger.ErrorContext(r.Context(), "brisk: panic serving request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 	if st.root.wroteHeader {
@@ -62,7 +62,7 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 		a.brokenOff(st, r)
 		panic(http.ErrAbortHandler)
 	}
-	writeJSON(&st.root, &st.enc, http.StatusInternalServerError, detailBody{Detail: "Internal Server Error"}, nil)
+	writeStatus(&st.root, &st.enc, http.StatusInternalServerError)
 }
 
 // isAbort reports whether a recovered value is net/http's abort sentinel.
@@ -92,7 +92,6 @@ func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
 		a.unmatched(st, w, r, path)
 		return
 	}
-	st.route = rt
 	plan := rt.plan.Load() // nil for a raw handler
 	if rt.raw != nil || rt.plainMW || plan.exposesRequest {
 		for i, k := range rctx.URLParams.Keys {
@@ -113,7 +112,7 @@ func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
 func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, path string) {
 	if allow := a.allowed(path); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeJSON(w, &st.enc, http.StatusMethodNotAllowed, detailBody{Detail: "Method Not Allowed"}, nil)
+		writeStatus(w, &st.enc, http.StatusMethodNotAllowed)
 		return
 	}
 	if !a.cfg.DisableRedirectSlashes && path != "/" {
@@ -137,5 +136,5 @@ func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, pa
 			return
 		}
 	}
-	writeJSON(w, &st.enc, http.StatusNotFound, detailBody{Detail: "Not Found"}, nil)
+	writeStatus(w, &st.enc, http.StatusNotFound)
 }

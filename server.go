@@ -40,17 +40,17 @@ func (a *App) Run(addr ...string) error {
 		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
 		IdleTimeout:       a.cfg.IdleTimeout,
 		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	a.ConfigureServer(srv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if a.log.Enabled(ctx, slog.LevelDebug) {
+	if a.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 		var stack strings.Builder
 		a.Describe(&stack)
-		a.log.Debug("brisk: middleware stack, in request order", slog.String("stack", stack.String()))
+		a.cfg.Logger.Debug("brisk: middleware stack, in request order", slog.String("stack", stack.String()))
 	}
-	a.log.Info("brisk: serving", slog.String("addr", "http://"+ln.Addr().String()), slog.Int("routes", len(a.all)))
+	a.cfg.Logger.Info("brisk: serving", slog.String("addr", "http://"+ln.Addr().String()), slog.Int("routes", len(a.all)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -64,7 +64,7 @@ func (a *App) Run(addr ...string) error {
 		// expect of a stuck shutdown.
 		stop()
 	}
-	a.log.Info("brisk: shutting down", slog.Duration("timeout", a.cfg.ShutdownTimeout))
+	a.cfg.Logger.Info("brisk: shutting down", slog.Duration("timeout", a.cfg.ShutdownTimeout))
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	return a.Shutdown(sctx)

@@ -20,11 +20,10 @@ import (
 // the stack sees, chi's routing context, provider results, collected
 // validation errors, the body, the background tasks.
 type reqState struct {
-	app   *App
-	root  rootWriter
-	rctx  chi.Context
-	route *route
-	enc   encoder
+	app  *App
+	root rootWriter
+	rctx chi.Context
+	enc  encoder
 
 	ctxAttached bool
 	rawPath     bool
@@ -78,7 +77,6 @@ func newReqState(a *App) *reqState {
 func (st *reqState) reset() {
 	st.root.w, st.root.wroteHeader, st.root.hijacked, st.root.status = nil, false, false, 0
 	st.rctx.Reset()
-	st.route = nil
 	st.ctxAttached, st.rawPath = false, false
 	st.ctx, st.writer = nil, nil
 	// Element by element, and only where set: clear on memory holding

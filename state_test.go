@@ -18,7 +18,6 @@ func TestResetClearsRequestScratch(t *testing.T) {
 	st.slotState = append(st.slotState, slotReady, slotFailed, slotReady)
 	st.ctx, st.writer = t.Context(), &nopWriter{}
 	st.root.w, st.root.wroteHeader, st.root.status = &nopWriter{}, true, 200
-	st.route = &route{}
 	st.ctxAttached, st.rawPath = true, true
 
 	st.reset()
@@ -34,7 +33,7 @@ func TestResetClearsRequestScratch(t *testing.T) {
 			t.Errorf("slot %d still holds %v", i, v)
 		}
 	}
-	if st.ctx != nil || st.writer != nil || st.root.w != nil || st.route != nil {
+	if st.ctx != nil || st.writer != nil || st.root.w != nil {
 		t.Error("request references kept")
 	}
 	if st.root.wroteHeader || st.root.status != 0 || st.ctxAttached || st.rawPath {
