@@ -5,6 +5,7 @@
 package brisk
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -56,7 +57,9 @@ type App struct {
 	docETag string
 
 	servers []*http.Server // set up by ConfigureServer (Run's among them)
-	conns   connWatches
+	// onShutdown holds OnShutdown's hooks, in registration order.
+	onShutdown []func(context.Context) error
+	conns      connWatches
 }
 
 // New returns an App configured by cfg (at most one; none means defaults).

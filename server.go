@@ -133,7 +133,41 @@ func (a *App) Shutdown(ctx context.Context) error {
 	if err := a.runner.Shutdown(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, a.runShutdownHooks(ctx)...)
 	return errors.Join(errs...)
+}
+
+// OnShutdown registers fn to run when the app shuts down (Shutdown, or Run
+// on SIGINT/SIGTERM), after in-flight requests and every queued background
+// task have finished: the place to close database pools and flush
+// telemetry. Hooks run one after another in reverse order of registration,
+// each given Shutdown's context; an error is logged and returned, joined
+// with the others, by Shutdown and Run. Each hook runs once, however often
+// Shutdown is called.
+func (a *App) OnShutdown(fn func(context.Context) error) {
+	if fn == nil {
+		panic("brisk: OnShutdown(nil)")
+	}
+	a.mu.Lock()
+	a.onShutdown = append(a.onShutdown, fn)
+	a.mu.Unlock()
+}
+
+// runShutdownHooks runs and forgets the OnShutdown hooks, last registered
+// first.
+func (a *App) runShutdownHooks(ctx context.Context) []error {
+	a.mu.Lock()
+	hooks := a.onShutdown
+	a.onShutdown = nil
+	a.mu.Unlock()
+	var errs []error
+	for i := len(hooks) - 1; i >= 0; i-- {
+		if err := hooks[i](ctx); err != nil {
+			a.cfg.Logger.Error("brisk: shutdown hook failed", slog.String("hook", runtimeFunc(hooks[i])), slog.Any("error", err))
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
 
 // A response without a Content-Length (a chunked stream, an HTTP/1.0 body
