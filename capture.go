@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"sync"
+
+	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
 // captureWriter is the http.ResponseWriter the rest of the stack writes to
@@ -197,7 +199,7 @@ func (cw *captureWriter) WriteHeader(code int) {
 	if cw.wrote {
 		return
 	}
-	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+	if httpstatus.Interim(code) {
 		// Informational responses (103 Early Hints) go out at once.
 		copyHeader(cw.under.Header(), cw.resp.header)
 		cw.under.WriteHeader(code)
@@ -284,7 +286,7 @@ func (cw *captureWriter) handOver(status int, v any) bool {
 	}
 	cw.wrote = true
 	cw.resp.status = status
-	if !bodyAllowed(status) {
+	if !httpstatus.BodyAllowed(status) {
 		// As writeJSON without a capture: a 204, 205 or 304 has no body and no
 		// Content-Type, and the layers see an empty Body().
 		return true

@@ -5,6 +5,8 @@ package brisk
 
 import (
 	"net/http"
+
+	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
 // Response is a response not yet sent. Handlers may return one for full
@@ -130,20 +132,13 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 		h[k] = v
 	}
 	status := r.StatusCode()
-	if bodyAllowed(status) && (setLength || len(h["Content-Length"]) == 0) {
+	if httpstatus.BodyAllowed(status) && (setLength || len(h["Content-Length"]) == 0) {
 		h["Content-Length"] = contentLength(len(body))
 	}
 	w.WriteHeader(status)
-	if bodyAllowed(status) && len(body) > 0 {
+	if httpstatus.BodyAllowed(status) && len(body) > 0 {
 		_, err := w.Write(body)
 		return err
 	}
 	return nil
-}
-
-// bodyAllowed reports whether a response with status may have a body: not
-// 1xx, 204, 205 (RFC 9110 §15.3.6: "MUST NOT generate content") or 304, as
-// FastAPI's is_body_allowed_for_status_code and the OpenAPI document.
-func bodyAllowed(status int) bool {
-	return status >= 200 && status != http.StatusNoContent && status != http.StatusResetContent && status != http.StatusNotModified
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+
+	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
 // respond writes the handler's results.
@@ -67,7 +69,7 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 			h[k] = vals
 		}
 	}
-	if !bodyAllowed(status) {
+	if !httpstatus.BodyAllowed(status) {
 		w.WriteHeader(status)
 		return nil
 	}

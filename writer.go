@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+
+	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
 // rootWriter is the writer the App hands to its stack: it records whether
@@ -25,7 +27,8 @@ func (rw *rootWriter) Header() http.Header { return rw.w.Header() }
 
 // WriteHeader implements http.ResponseWriter.
 func (rw *rootWriter) WriteHeader(code int) {
-	if code >= 200 || code == http.StatusSwitchingProtocols {
+	// A final status; net/http rejects one under 100 before writing it.
+	if code >= 100 && !httpstatus.Interim(code) {
 		if rw.wroteHeader {
 			return
 		}

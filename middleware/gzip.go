@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzhttp"
+
+	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
 // GZipConfig configures GZip. Its zero value means the defaults documented on
@@ -218,7 +220,7 @@ func (p *gzipPolicy) eligible(status int, h http.Header, contentType string) boo
 }
 
 func bodyAllowed(status int) bool {
-	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+	return httpstatus.BodyAllowed(status)
 }
 
 func informational(status int) bool {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
 // Defaults of the document's "info" when Info leaves them empty.
@@ -323,7 +325,7 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 		status = http.StatusOK
 	}
 	success := &responseObject{Description: "Successful Response"}
-	if op.Response != nil && bodyAllowed(status) {
+	if op.Response != nil && httpstatus.BodyAllowed(status) {
 		s, err := g.schema(deref(op.Response), nil)
 		if err != nil {
 			return nil, err
@@ -342,7 +344,7 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 		if ro.Description == "" {
 			ro.Description = "Response " + strconv.Itoa(r.Status)
 		}
-		if bodyAllowed(r.Status) {
+		if httpstatus.BodyAllowed(r.Status) {
 			s := &Schema{Ref: refPrefix + httpErrorName}
 			if r.Type != nil {
 				if s, err = g.schema(deref(r.Type), nil); err != nil {
@@ -362,11 +364,6 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 		}
 	}
 	return o, nil
-}
-
-// bodyAllowed reports whether a response with this status has a body.
-func bodyAllowed(status int) bool {
-	return status >= 200 && status != http.StatusNoContent && status != http.StatusResetContent && status != http.StatusNotModified
 }
 
 func deref(t reflect.Type) reflect.Type {
