@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 
 	"github.com/briskgo/brisk/background"
+
+	"github.com/briskgo/brisk/internal/funcname"
 )
 
 // wantsLength reports whether responses should carry an explicit
@@ -100,7 +102,7 @@ func (a *App) runCleanup(fn func(), method, path string) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.cfg.Logger.Error("brisk: panic in provider cleanup", slog.String("method", method), slog.String("path", path),
-				slog.String("cleanup", runtimeFunc(fn)), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+				slog.String("cleanup", funcname.Of(fn)), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 		}
 	}()
 	fn()

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/briskgo/brisk/internal/funcname"
 	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
@@ -80,7 +81,7 @@ func (cw *captureWriter) warnDropped(r *http.Request, fn MiddlewareFunc) {
 		return
 	}
 	cw.st.app.cfg.Logger.WarnContext(r.Context(), "brisk: call-next middleware replaced a response already streamed to the client; the replacement is dropped",
-		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("middleware", funcName(fn)))
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("middleware", funcname.WithLine(fn)))
 }
 
 // adopt makes a layer's own response the run's response, for the layers

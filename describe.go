@@ -1,13 +1,12 @@
-// Describe, the resolved middleware stack as text, and naming funcs for it
-// and for messages.
+// Describe, the resolved middleware stack as text.
 
 package brisk
 
 import (
 	"fmt"
 	"io"
-	"reflect"
-	"runtime"
+
+	"github.com/briskgo/brisk/internal/funcname"
 )
 
 // Describe writes the resolved middleware stack, in the order a request
@@ -30,7 +29,7 @@ func (a *App) Describe(w io.Writer) {
 				fmt.Fprintf(w, " -> %s", routers[j].layers[i].describe())
 			}
 		}
-		fmt.Fprintf(w, " -> %s\n", runtimeFunc(rt.handler))
+		fmt.Fprintf(w, " -> %s\n", funcname.Of(rt.handler))
 	}
 }
 
@@ -40,31 +39,4 @@ func (l layer) describe() string {
 		kind = "Middleware"
 	}
 	return kind + " " + l.name
-}
-
-// runtimeFunc names a func value without its file position.
-func runtimeFunc(fn any) string {
-	v := reflect.ValueOf(fn)
-	if v.Kind() != reflect.Func || v.IsNil() {
-		return fmt.Sprintf("%T", fn)
-	}
-	if f := runtime.FuncForPC(v.Pointer()); f != nil {
-		return f.Name()
-	}
-	return v.Type().String()
-}
-
-// funcName names a func value for messages: package-qualified name and
-// file:line.
-func funcName(fn any) string {
-	v := reflect.ValueOf(fn)
-	if v.Kind() != reflect.Func || v.IsNil() {
-		return fmt.Sprintf("%T", fn)
-	}
-	f := runtime.FuncForPC(v.Pointer())
-	if f == nil {
-		return v.Type().String()
-	}
-	file, line := f.FileLine(v.Pointer())
-	return fmt.Sprintf("%s (%s:%d)", f.Name(), file, line)
 }

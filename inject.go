@@ -13,6 +13,7 @@ import (
 
 	"github.com/briskgo/brisk/background"
 	"github.com/briskgo/brisk/internal/decode"
+	"github.com/briskgo/brisk/internal/funcname"
 	"github.com/briskgo/brisk/internal/openapi"
 )
 
@@ -125,7 +126,7 @@ func (r role) String() string {
 // compileCall compiles a handler or a route dependency.
 func (c *compiler) compileCall(fn any, ro role) *callPlan {
 	v := reflect.ValueOf(fn)
-	name := funcName(fn)
+	name := funcname.WithLine(fn)
 	if v.Kind() != reflect.Func || v.IsNil() {
 		panic(fmt.Sprintf("brisk: %s %s %s: %s is not a func", c.method, c.pattern, ro, name))
 	}
@@ -260,7 +261,7 @@ func (c *compiler) describe(opts *routeOptions, handler any, h *callPlan) {
 	op.OperationID, op.Summary, op.Description = opts.operationID, opts.summary, opts.description
 	op.Tags, op.Deprecated, op.Responses = opts.tags, opts.deprecated, opts.responses
 	op.Status = c.plan.status
-	if f := runtimeFunc(handler); f != "" {
+	if f := funcname.Of(handler); f != "" {
 		op.HandlerName = f
 	}
 	if h.results.value && h.results.valueType != responseType && h.results.valueType.Kind() != reflect.Interface {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"unsafe"
+
+	"github.com/briskgo/brisk/internal/funcname"
 )
 
 // provider is a registered provider func, not yet compiled: its parameters
@@ -20,7 +22,7 @@ type provider struct {
 
 func newProvider(fn any) *provider {
 	v := reflect.ValueOf(fn)
-	name := funcName(fn)
+	name := funcname.WithLine(fn)
 	if v.Kind() != reflect.Func || v.IsNil() {
 		panic(fmt.Sprintf("brisk: Provide: %s is not a func", name))
 	}

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"sync/atomic"
+
+	"github.com/briskgo/brisk/internal/funcname"
 )
 
 // Router registers routes under a common path prefix. Its middleware
@@ -93,7 +95,7 @@ func (rt *Router) Use(mw ...func(http.Handler) http.Handler) {
 		if m == nil {
 			panic("brisk: Use: nil middleware")
 		}
-		rt.layers = append(rt.layers, layer{plain: m, name: funcName(m)})
+		rt.layers = append(rt.layers, layer{plain: m, name: funcname.WithLine(m)})
 	}
 }
 
@@ -104,7 +106,7 @@ func (rt *Router) Middleware(fn MiddlewareFunc) {
 	if fn == nil {
 		panic("brisk: Middleware: nil MiddlewareFunc")
 	}
-	rt.layers = append(rt.layers, layer{callNext: fn, name: funcName(fn)})
+	rt.layers = append(rt.layers, layer{callNext: fn, name: funcname.WithLine(fn)})
 }
 
 // Provide registers dependency providers for the router's routes and those
@@ -189,7 +191,7 @@ func (a *App) addRoute(rt *Router, method, pattern string, handler any, opts []R
 		o(&r.opts)
 	}
 	if pr := a.routes[pattern]; pr != nil && pr.find(method) != nil {
-		panic(fmt.Sprintf("brisk: %s %s: %s is already registered (by %s)", method, pattern, funcName(handler), funcName(pr.find(method).handler)))
+		panic(fmt.Sprintf("brisk: %s %s: %s is already registered (by %s)", method, pattern, funcname.WithLine(handler), funcname.WithLine(pr.find(method).handler)))
 	}
 	if h, ok := handler.(http.Handler); ok {
 		r.raw = h

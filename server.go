@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/briskgo/brisk/internal/funcname"
 )
 
 // Run serves the app on addr (default: HOST and PORT from the environment,
@@ -163,7 +165,7 @@ func (a *App) runShutdownHooks(ctx context.Context) []error {
 	var errs []error
 	for i := len(hooks) - 1; i >= 0; i-- {
 		if err := hooks[i](ctx); err != nil {
-			a.cfg.Logger.Error("brisk: shutdown hook failed", slog.String("hook", runtimeFunc(hooks[i])), slog.Any("error", err))
+			a.cfg.Logger.Error("brisk: shutdown hook failed", slog.String("hook", funcname.Of(hooks[i])), slog.Any("error", err))
 			errs = append(errs, err)
 		}
 	}

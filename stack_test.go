@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/briskgo/brisk/internal/funcname"
 )
 
 // nopWriter is a ResponseWriter that keeps headers and status and drops the
@@ -45,7 +47,7 @@ func TestChainFusesAdjacentCallNextLayers(t *testing.T) {
 	if !ok || len(run.fns) != 3 {
 		t.Fatalf("want one run of 3 layers, got %#v", run)
 	}
-	if funcName(run.fns[0]) != funcName(c) || funcName(run.fns[2]) != funcName(a) {
+	if funcname.WithLine(run.fns[0]) != funcname.WithLine(c) || funcname.WithLine(run.fns[2]) != funcname.WithLine(a) {
 		t.Errorf("want the last added outermost")
 	}
 
