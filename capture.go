@@ -303,10 +303,7 @@ func (cw *captureWriter) handOverResponse(resp *Response) bool {
 		return false
 	}
 	cw.wrote = true
-	h := cw.resp.Header()
-	for k, v := range resp.header {
-		h[k] = v
-	}
+	copyHeader(cw.resp.Header(), resp.header)
 	cw.resp.status = resp.StatusCode()
 	cw.resp.body = append(cw.resp.body[:0], resp.body...)
 	cw.resp.value, cw.resp.hasValue = resp.value, resp.hasValue

@@ -128,9 +128,7 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 		body = b
 	}
 	h := w.Header()
-	for k, v := range r.header {
-		h[k] = v
-	}
+	copyHeader(h, r.header)
 	status := r.StatusCode()
 	if httpstatus.BodyAllowed(status) && (setLength || len(h["Content-Length"]) == 0) {
 		h["Content-Length"] = contentLength(len(body))

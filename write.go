@@ -64,11 +64,7 @@ func (a *App) writeResponse(st *reqState, w http.ResponseWriter, resp *Response)
 // writeJSON writes v as a JSON response, with its Content-Length.
 func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra http.Header) error {
 	h := w.Header()
-	if len(extra) > 0 {
-		for k, vals := range extra {
-			h[k] = vals
-		}
-	}
+	copyHeader(h, extra)
 	if !httpstatus.BodyAllowed(status) {
 		w.WriteHeader(status)
 		return nil

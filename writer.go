@@ -93,6 +93,9 @@ func resetHeader(dst, src http.Header) {
 	copyHeader(dst, src)
 }
 
+// copyHeader sets each key of src in dst, replacing what dst had for it.
+// The value slices are assigned, not copied: the shared ones Brisk assigns
+// have their capacity equal to their length, so an Add copies.
 func copyHeader(dst, src http.Header) {
 	for k, v := range src {
 		dst[k] = v
