@@ -67,22 +67,14 @@ func overlaps(items []problem.Item, loc []any) bool {
 
 // sourceRank orders an error by where its input came from.
 func sourceRank(it problem.Item) int {
-	if len(it.Loc) == 0 {
-		return 5
+	if len(it.Loc) > 0 {
+		for i, s := range sources {
+			if it.Loc[0] == s {
+				return i
+			}
+		}
 	}
-	switch it.Loc[0] {
-	case "path":
-		return 0
-	case "query":
-		return 1
-	case "header":
-		return 2
-	case "cookie":
-		return 3
-	case "body":
-		return 4
-	}
-	return 5
+	return len(sources)
 }
 
 // sortBySource stably orders one call's errors by source.

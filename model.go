@@ -29,10 +29,8 @@ func isRequestModel(t reflect.Type) bool {
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		for _, tag := range []string{"path", "query", "header", "cookie", "body"} {
-			if _, ok := f.Tag.Lookup(tag); ok {
-				return true
-			}
+		if hasSourceTag(f) {
+			return true
 		}
 		if f.Anonymous && isRequestModel(f.Type) {
 			return true
@@ -180,8 +178,17 @@ func modelLoc(fields []modelField, f validation.Failure, hasBody bool) (*modelFi
 	return nil, append([]any{"query"}, path...)
 }
 
+// sources are the tags a request-model field takes its value from, in the
+// order FastAPI lists their errors: the parameters' (paramSources), then
+// the body.
+var sources = [...]string{"path", "query", "header", "cookie", "body"}
+
+// paramSources are the sources of parameters, all but the body.
+var paramSources = sources[:len(sources)-1]
+
+// hasSourceTag reports whether f carries one of the sources' tags.
 func hasSourceTag(f reflect.StructField) bool {
-	for _, tag := range []string{"path", "query", "header", "cookie", "body"} {
+	for _, tag := range sources {
 		if _, ok := f.Tag.Lookup(tag); ok {
 			return true
 		}
@@ -193,7 +200,7 @@ func hasSourceTag(f reflect.StructField) bool {
 func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() string) (modelField, bool) {
 	mf := modelField{goName: f.Name, offset: base + f.Offset, pathIdx: -1}
 	var tagOpts string
-	for _, src := range []string{"path", "query", "header", "cookie"} {
+	for _, src := range paramSources {
 		if tag, ok := f.Tag.Lookup(src); ok {
 			name, opts, _ := strings.Cut(tag, ",")
 			if name == "" {
