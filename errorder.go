@@ -8,9 +8,9 @@ import (
 	"errors"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/briskgo/brisk/internal/decode"
+	"github.com/briskgo/brisk/internal/jsonfields"
 	"github.com/briskgo/brisk/internal/problem"
 )
 
@@ -147,46 +147,14 @@ func compareLoc(t reflect.Type, a, b []any) int {
 }
 
 // jsonFieldIndex returns the position of the field with JSON name name
-// among t's fields (embedded structs flattened, as encoding/json does) and
-// its type; unknown names sort last.
+// among t's fields, as the decoder resolves them (see jsonfields), and its
+// type; unknown names sort last.
 func jsonFieldIndex(t reflect.Type, name string) (int, reflect.Type) {
-	pos := 0
-	var find func(t reflect.Type) (int, reflect.Type, bool)
-	find = func(t reflect.Type) (int, reflect.Type, bool) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			jsonName, _, _ := strings.Cut(tag, ",")
-			ft := f.Type
-			if f.Anonymous && jsonName == "" {
-				if ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				if ft.Kind() == reflect.Struct {
-					if p, typ, ok := find(ft); ok {
-						return p, typ, true
-					}
-					continue
-				}
-			}
-			if !f.IsExported() {
-				continue
-			}
-			if jsonName == "" {
-				jsonName = f.Name
-			}
-			if jsonName == name {
-				return pos, f.Type, true
-			}
-			pos++
+	fields, _ := jsonfields.Of(t)
+	for i, f := range fields {
+		if f.Name == name {
+			return i, f.Type
 		}
-		return 0, nil, false
-	}
-	if p, typ, ok := find(t); ok {
-		return p, typ
 	}
 	return int(^uint(0) >> 1), nil
 }

@@ -2,12 +2,10 @@ package jsonbody
 
 import (
 	"bytes"
-	"cmp"
 	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"unsafe"
 
 	wire "github.com/briskgo/brisk/internal/decode"
+	"github.com/briskgo/brisk/internal/jsonfields"
 )
 
 // kind is what a node decodes, in encoding/json's terms.
@@ -262,162 +261,42 @@ func (c *compiler) node(t reflect.Type, viaPtr bool, path string) (*node, error)
 	return n, nil
 }
 
-// jsonField is a candidate field while resolving embedding, as in
-// encoding/json's typeFields.
-type jsonField struct {
-	name   string
-	tag    bool
-	index  []int
-	typ    reflect.Type
-	sf     reflect.StructField
-	opts   string
-	quoted bool
-}
-
-// structFields lists t's JSON fields exactly as encoding/json's typeFields
-// does (embedded structs' fields promoted, Go's dominance rules modified by
-// JSON tags), and compiles each.
+// structFields compiles t's JSON fields, as encoding/json resolves them
+// (see jsonfields).
 func (c *compiler) structFields(n *node, t reflect.Type, path string) error {
-	var current []jsonField
-	next := []jsonField{{typ: t}}
-	var count, nextCount map[reflect.Type]int
-	visited := map[reflect.Type]bool{}
-	var fields []jsonField
-
-	for len(next) > 0 {
-		current, next = next, current[:0]
-		count, nextCount = nextCount, map[reflect.Type]int{}
-		for _, f := range current {
-			if visited[f.typ] {
-				continue
-			}
-			visited[f.typ] = true
-			for i := 0; i < f.typ.NumField(); i++ {
-				sf := f.typ.Field(i)
-				if sf.Anonymous {
-					et := sf.Type
-					if et.Kind() == reflect.Pointer {
-						et = et.Elem()
-					}
-					if !sf.IsExported() && et.Kind() != reflect.Struct {
-						continue
-					}
-				} else if !sf.IsExported() {
-					continue
-				}
-				tag := sf.Tag.Get("json")
-				if tag == "-" {
-					if _, ok := sf.Tag.Lookup("default"); ok {
-						return fmt.Errorf("jsonbody: %s.%s: default tag on a field JSON ignores (json:\"-\")", path, sf.Name)
-					}
-					continue
-				}
-				name, opts, _ := strings.Cut(tag, ",")
-				if !isValidTag(name) {
-					name = ""
-				}
-				index := make([]int, len(f.index)+1)
-				copy(index, f.index)
-				index[len(f.index)] = i
-
-				ft := sf.Type
-				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				quoted := false
-				if hasOpt(opts, "string") {
-					switch ft.Kind() {
-					case reflect.Bool,
-						reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-						reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-						reflect.Float32, reflect.Float64,
-						reflect.String:
-						quoted = true
-					}
-				}
-				if name != "" || !sf.Anonymous || ft.Kind() != reflect.Struct {
-					tagged := name != ""
-					if name == "" {
-						name = sf.Name
-					}
-					fields = append(fields, jsonField{name: name, tag: tagged, index: index, typ: ft, sf: sf, opts: opts, quoted: quoted})
-					if count[f.typ] > 1 {
-						// Several embedded instances: a duplicate, so the
-						// dominance pass below drops the name.
-						fields = append(fields, fields[len(fields)-1])
-					}
-					continue
-				}
-				nextCount[ft]++
-				if nextCount[ft] == 1 {
-					next = append(next, jsonField{name: ft.Name(), index: index, typ: ft})
-				}
-			}
+	fields, ignored := jsonfields.Of(t)
+	for _, sf := range ignored {
+		if _, ok := sf.Tag.Lookup("default"); ok {
+			return fmt.Errorf("jsonbody: %s.%s: default tag on a field JSON ignores (json:\"-\")", path, sf.Name)
 		}
 	}
-
-	slices.SortFunc(fields, func(a, b jsonField) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(len(a.index), len(b.index)); c != 0 {
-			return c
-		}
-		if a.tag != b.tag {
-			if a.tag {
-				return -1
-			}
-			return +1
-		}
-		return slices.Compare(a.index, b.index)
-	})
-	out := fields[:0]
-	for advance, i := 0, 0; i < len(fields); i += advance {
-		fi := fields[i]
-		for advance = 1; i+advance < len(fields); advance++ {
-			if fields[i+advance].name != fi.name {
-				break
-			}
-		}
-		if advance == 1 {
-			out = append(out, fi)
-			continue
-		}
-		dom := fields[i : i+advance]
-		if len(dom[0].index) == len(dom[1].index) && dom[0].tag == dom[1].tag {
-			continue // ambiguous: encoding/json drops the name
-		}
-		out = append(out, dom[0])
-	}
-	fields = out
-	slices.SortFunc(fields, func(a, b jsonField) int { return slices.Compare(a.index, b.index) })
 
 	n.fields = make([]field, len(fields))
 	n.exact = make(map[string]int, len(fields))
 	n.folded = make(map[string]int, len(fields))
 	n.words = (len(fields) + 63) / 64
 	for i, jf := range fields {
-		fpath := path + "." + jf.sf.Name
-		steps, err := fieldSteps(t, jf.index, fpath)
+		fpath := path + "." + jf.StructField.Name
+		steps, err := fieldSteps(t, jf.Index, fpath)
 		if err != nil {
 			return err
 		}
-		fn, err := c.node(jf.sf.Type, false, fpath)
+		fn, err := c.node(jf.StructField.Type, false, fpath)
 		if err != nil {
 			return err
 		}
-		f := field{name: jf.name, goName: fpath, steps: steps, node: fn, quoted: jf.quoted, sub: -1}
-		if text, ok := jf.sf.Tag.Lookup("default"); ok {
+		f := field{name: jf.Name, goName: fpath, steps: steps, node: fn, quoted: jf.Quoted, sub: -1}
+		if text, ok := jf.StructField.Tag.Lookup("default"); ok {
 			f.def = &defaultValue{text: text}
 		}
-		switch jf.sf.Type.Kind() {
+		switch jf.StructField.Type.Kind() {
 		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
 		default:
-			f.required = f.def == nil && !hasOpt(jf.opts, "omitempty") && !hasOpt(jf.opts, "omitzero")
+			f.required = f.def == nil && !jf.OmitEmpty && !jf.OmitZero
 		}
 		n.fields[i] = f
-		n.exact[jf.name] = i
-		fk := string(appendFold(nil, []byte(jf.name)))
+		n.exact[jf.Name] = i
+		fk := string(appendFold(nil, []byte(jf.Name)))
 		if _, ok := n.folded[fk]; !ok {
 			n.folded[fk] = i
 		}
@@ -652,33 +531,6 @@ func decodeValue(n *node, raw []byte, v reflect.Value) string {
 		fmt.Fprintf(&b, "%v: %s", it.Loc[1:], it.Msg)
 	}
 	return b.String()
-}
-
-// hasOpt reports whether a json tag's comma-separated options contain name.
-func hasOpt(opts, name string) bool {
-	for opts != "" {
-		var o string
-		o, opts, _ = strings.Cut(opts, ",")
-		if o == name {
-			return true
-		}
-	}
-	return false
-}
-
-// isValidTag is encoding/json's rule for a usable tag name.
-func isValidTag(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return true
 }
 
 // appendFold appends encoding/json's case-folded form of name: equal folds

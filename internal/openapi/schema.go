@@ -2,15 +2,13 @@ package openapi
 
 import (
 	"bytes"
-	"cmp"
 	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
-	"strings"
 	"time"
-	"unicode"
+
+	"github.com/briskgo/brisk/internal/jsonfields"
 )
 
 // Schema is a JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it). Only the
@@ -198,8 +196,9 @@ func (g *generator) collect(t reflect.Type) {
 		if isComponent(t) {
 			g.order = append(g.order, t)
 		}
-		for _, f := range jsonFields(t) {
-			g.collect(f.typ)
+		fields, _ := jsonfields.Of(t)
+		for _, f := range fields {
+			g.collect(f.Type)
 		}
 	}
 }
@@ -307,42 +306,43 @@ func (g *generator) ref(t reflect.Type) (*Schema, error) {
 // object is the inline object schema of struct t's JSON fields.
 func (g *generator) object(t reflect.Type) (*Schema, error) {
 	s := &Schema{Type: "object", Properties: &Properties{}}
-	for _, f := range jsonFields(t) {
-		rules := parseRules(f.sf.Tag.Get("validate"))
+	fields, _ := jsonfields.Of(t)
+	for _, f := range fields {
+		rules := parseRules(f.StructField.Tag.Get("validate"))
 		here, _ := splitDive(rules)
 		ruleRequired := hasRule(here, "required")
 		var fs *Schema
 		var err error
-		if f.quoted {
+		if f.Quoted {
 			fs = &Schema{Type: "string"}
-			if f.typ.Kind() == reflect.Pointer {
+			if f.Type.Kind() == reflect.Pointer {
 				fs = nullable(fs)
 			}
 		} else {
-			fs, err = g.schema(f.typ, rules)
+			fs, err = g.schema(f.Type, rules)
 			if err != nil {
-				return nil, fmt.Errorf("%w (field %s.%s)", err, t, f.sf.Name)
+				return nil, fmt.Errorf("%w (field %s.%s)", err, t, f.StructField.Name)
 			}
 		}
-		def, hasDef := f.sf.Tag.Lookup("default")
+		def, hasDef := f.StructField.Tag.Lookup("default")
 		if hasDef {
-			v, err := jsonDefault(f.typ, def)
+			v, err := jsonDefault(f.Type, def)
 			if err != nil {
-				return nil, fmt.Errorf("openapi: field %s.%s: %w", t, f.sf.Name, err)
+				return nil, fmt.Errorf("openapi: field %s.%s: %w", t, f.StructField.Name, err)
 			}
-			if f.quoted { // ",string": the value is written inside a string
+			if f.Quoted { // ",string": the value is written inside a string
 				if v, err = marshal(string(v)); err != nil {
 					return nil, err
 				}
 			}
 			fs = withExtra(fs, v, "")
 		}
-		if doc := f.sf.Tag.Get("doc"); doc != "" {
+		if doc := f.StructField.Tag.Get("doc"); doc != "" {
 			fs = withExtra(fs, nil, doc)
 		}
-		s.Properties.Set(f.name, fs)
-		if ruleRequired || (!hasDef && !f.omitEmpty && !f.omitZero && !f.viaPointer && !optionalKind(f.typ)) {
-			s.Required = append(s.Required, f.name)
+		s.Properties.Set(f.Name, fs)
+		if ruleRequired || (!hasDef && !f.OmitEmpty && !f.OmitZero && !f.ViaPointer && !optionalKind(f.Type)) {
+			s.Required = append(s.Required, f.Name)
 		}
 	}
 	return s, nil
@@ -388,162 +388,4 @@ func nullable(s *Schema) *Schema {
 		return s // already nullable
 	}
 	return &Schema{AnyOf: []*Schema{s, {Type: "null"}}}
-}
-
-// jsonField is one field as encoding/json sees it.
-type jsonField struct {
-	name       string
-	tagged     bool
-	index      []int
-	typ        reflect.Type
-	sf         reflect.StructField
-	omitEmpty  bool
-	omitZero   bool
-	quoted     bool // the ",string" option on a scalar
-	viaPointer bool // reached through an embedded pointer: absent when it is nil
-}
-
-// jsonFields returns the fields encoding/json writes for struct t, in its
-// order, with its rules for embedded structs: fields of embedded structs are
-// promoted, the shallowest wins, a tagged field beats an untagged one at the
-// same depth, and a remaining tie hides the name altogether.
-func jsonFields(t reflect.Type) []jsonField {
-	type queued struct {
-		typ        reflect.Type
-		index      []int
-		viaPointer bool
-	}
-	var fields []jsonField
-	var current []queued
-	next := []queued{{typ: t}}
-	var count, nextCount map[reflect.Type]int
-	visited := map[reflect.Type]bool{}
-	for len(next) > 0 {
-		current, next = next, nil
-		count, nextCount = nextCount, map[reflect.Type]int{}
-		for _, f := range current {
-			if visited[f.typ] {
-				continue
-			}
-			visited[f.typ] = true
-			for i := 0; i < f.typ.NumField(); i++ {
-				sf := f.typ.Field(i)
-				if sf.Anonymous {
-					et := sf.Type
-					if et.Kind() == reflect.Pointer {
-						et = et.Elem()
-					}
-					if !sf.IsExported() && et.Kind() != reflect.Struct {
-						continue
-					}
-				} else if !sf.IsExported() {
-					continue
-				}
-				tag := sf.Tag.Get("json")
-				if tag == "-" {
-					continue
-				}
-				name, opts, _ := strings.Cut(tag, ",")
-				if !validTagName(name) {
-					name = ""
-				}
-				index := append(append([]int(nil), f.index...), i)
-				ft := sf.Type
-				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				if name != "" || !sf.Anonymous || ft.Kind() != reflect.Struct {
-					jf := jsonField{
-						name:       name,
-						tagged:     name != "",
-						index:      index,
-						typ:        sf.Type,
-						sf:         sf,
-						omitEmpty:  hasOpt(opts, "omitempty"),
-						omitZero:   hasOpt(opts, "omitzero"),
-						viaPointer: f.viaPointer,
-					}
-					if jf.name == "" {
-						jf.name = sf.Name
-					}
-					if hasOpt(opts, "string") {
-						switch ft.Kind() {
-						case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-							reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-							reflect.Float32, reflect.Float64, reflect.String:
-							jf.quoted = true
-						}
-					}
-					fields = append(fields, jf)
-					if count[f.typ] > 1 {
-						// Two embeddings of the same type at this depth:
-						// a duplicate makes the name ambiguous below.
-						fields = append(fields, jf)
-					}
-					continue
-				}
-				nextCount[ft]++
-				if nextCount[ft] == 1 {
-					next = append(next, queued{typ: ft, index: index, viaPointer: f.viaPointer || sf.Type.Kind() == reflect.Pointer})
-				}
-			}
-		}
-	}
-	// Group by name; within a name, shallowest first, then tagged first.
-	slices.SortFunc(fields, func(a, b jsonField) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(len(a.index), len(b.index)); c != 0 {
-			return c
-		}
-		if a.tagged != b.tagged {
-			if a.tagged {
-				return -1
-			}
-			return 1
-		}
-		return slices.Compare(a.index, b.index)
-	})
-	out := fields[:0]
-	for i, advance := 0, 0; i < len(fields); i += advance {
-		name := fields[i].name
-		for advance = 1; i+advance < len(fields); advance++ {
-			if fields[i+advance].name != name {
-				break
-			}
-		}
-		if advance > 1 && len(fields[i].index) == len(fields[i+1].index) && fields[i].tagged == fields[i+1].tagged {
-			continue // ambiguous: encoding/json writes neither
-		}
-		out = append(out, fields[i])
-	}
-	slices.SortFunc(out, func(a, b jsonField) int { return slices.Compare(a.index, b.index) })
-	return out
-}
-
-func hasOpt(opts, want string) bool {
-	for opts != "" {
-		var o string
-		o, opts, _ = strings.Cut(opts, ",")
-		if o == want {
-			return true
-		}
-	}
-	return false
-}
-
-// validTagName is encoding/json's rule for usable names in json tags.
-func validTagName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return true
 }
