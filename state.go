@@ -105,6 +105,11 @@ func (st *reqState) reset() {
 		st.body = bytes.Buffer{}
 	}
 	st.body.Reset()
+	if st.limited.R != nil || st.limited.N != 0 {
+		// readBody drops R once read; a body whose Read panicked is kept
+		// here otherwise.
+		st.limited = io.LimitedReader{}
+	}
 	st.bodyRead, st.bodyState, st.bodyNotJSON = false, nil, false
 	st.tasks, st.cleanups = nil, nil
 }
