@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -163,8 +163,22 @@ func ExampleText() {
 func ExampleApp_Describe() {
 	app := brisk.New(brisk.Config{OpenAPIURL: "-"})
 	app.Use(func(h http.Handler) http.Handler { return h })
+	app.Middleware(func(r *http.Request, next brisk.Next) *brisk.Response { return next(r) })
 	app.Get("/ping", func() string { return "pong" })
-	app.Describe(os.Stdout)
+	admin := app.Group("/admin")
+	admin.Use(func(h http.Handler) http.Handler { return h })
+	admin.Get("/stats", func() int { return 1 })
+	var out strings.Builder
+	app.Describe(&out)
+	// Layers are named with their file and line, which differ by checkout.
+	fmt.Print(regexp.MustCompile(`\(/[^)]*\)`).ReplaceAllString(out.String(), "(…)"))
+	// Output:
+	// request
+	//   -> Middleware github.com/briskgo/brisk_test.ExampleApp_Describe.func2 (…)
+	//   -> Use github.com/briskgo/brisk_test.ExampleApp_Describe.func1 (…)
+	//   -> router
+	//        GET /ping -> github.com/briskgo/brisk_test.ExampleApp_Describe.func3
+	//        GET /admin/stats -> Use github.com/briskgo/brisk_test.ExampleApp_Describe.func4 (…) -> github.com/briskgo/brisk_test.ExampleApp_Describe.func5
 }
 
 // A program that runs its own http.Server (TLS, several listeners, its own
