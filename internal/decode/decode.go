@@ -112,13 +112,8 @@ type codec struct {
 	dec       elemFunc
 	alloc     func() unsafe.Pointer      // new zero value
 	makeSlice func(n int) unsafe.Pointer // backing array of n zero values
+	setSlice  func(p, data unsafe.Pointer, n int)
 	size      uintptr
-}
-
-// sliceHeader is the memory layout of every Go slice.
-type sliceHeader struct {
-	data     unsafe.Pointer
-	len, cap int
 }
 
 var (
@@ -184,7 +179,7 @@ func pointerFunc(c codec) Func {
 }
 
 func sliceFunc(c codec) Func {
-	dec, makeSlice, size := c.dec, c.makeSlice, c.size
+	dec, makeSlice, setSlice, size := c.dec, c.makeSlice, c.setSlice, c.size
 	return func(vals []string, p unsafe.Pointer) error {
 		n := len(vals)
 		data := makeSlice(n)
@@ -202,7 +197,7 @@ func sliceFunc(c codec) Func {
 		if first != nil {
 			return first
 		}
-		*(*sliceHeader)(p) = sliceHeader{data: data, len: n, cap: n}
+		setSlice(p, data, n)
 		return nil
 	}
 }
@@ -213,9 +208,14 @@ func sliceOf[T any](n int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]T, n)))
 }
 
+// setSliceOf stores at p (a *[]T) the slice of the n values at data.
+func setSliceOf[T any](p, data unsafe.Pointer, n int) {
+	*(*[]T)(p) = unsafe.Slice((*T)(data), n)
+}
+
 func codecOf[T any](dec elemFunc) codec {
 	var zero T
-	return codec{dec: dec, alloc: newOf[T], makeSlice: sliceOf[T], size: unsafe.Sizeof(zero)}
+	return codec{dec: dec, alloc: newOf[T], makeSlice: sliceOf[T], setSlice: setSliceOf[T], size: unsafe.Sizeof(zero)}
 }
 
 // scalar compiles the decoder of a scalar type. Named types are written
@@ -233,7 +233,10 @@ func scalar(t reflect.Type) (codec, bool) {
 			dec:       textDecoder(t),
 			alloc:     func() unsafe.Pointer { return reflect.New(t).UnsafePointer() },
 			makeSlice: func(n int) unsafe.Pointer { return reflect.MakeSlice(st, n, n).UnsafePointer() },
-			size:      t.Size(),
+			setSlice: func(p, data unsafe.Pointer, n int) {
+				reflect.NewAt(st, p).Elem().Set(reflect.SliceAt(t, data, n))
+			},
+			size: t.Size(),
 		}, true
 	}
 	switch t.Kind() {

@@ -304,13 +304,6 @@ func (n *node) memberField(data []byte, m *member) int {
 	return n.lookup(unquote(buf[:0], key))
 }
 
-// sliceHeader is the layout of a slice value.
-type sliceHeader struct {
-	data unsafe.Pointer
-	len  int
-	cap  int
-}
-
 // status is the outcome of scanning a value.
 type status uint8
 
@@ -486,8 +479,9 @@ func listBase(n *node, p unsafe.Pointer) (unsafe.Pointer, int) {
 		return nil, 0
 	}
 	if n.kind == kindSlice {
-		h := (*sliceHeader)(p)
-		return h.data, h.len
+		// Every slice has the same header, whatever its element type.
+		s := *(*[]byte)(p)
+		return unsafe.Pointer(unsafe.SliceData(s)), len(s)
 	}
 	return p, n.length
 }
