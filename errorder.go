@@ -17,23 +17,11 @@ import (
 // addItem records a 422 detail item, one per loc.
 func (st *reqState) addItem(it problem.Item) {
 	for _, e := range st.errs {
-		if sameLoc(e.Loc, it.Loc) {
+		if slices.Equal(e.Loc, it.Loc) {
 			return
 		}
 	}
 	st.errs = append(st.errs, it)
-}
-
-func sameLoc(a, b []any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // addDecodeError records a wire value that did not decode.
@@ -51,7 +39,7 @@ func (st *reqState) addDecodeError(err error, input string, loc ...any) {
 func overlaps(items []problem.Item, loc []any) bool {
 	for _, it := range items {
 		n := min(len(it.Loc), len(loc))
-		if sameLoc(it.Loc[:n], loc[:n]) {
+		if slices.Equal(it.Loc[:n], loc[:n]) {
 			return true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"reflect"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -224,7 +225,7 @@ func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() 
 		if shape == decode.Slice {
 			panic(fmt.Sprintf("brisk: %s: a path parameter cannot be a slice", fieldWhere))
 		}
-		mf.pathIdx = indexOf(c.pathNames, mf.name)
+		mf.pathIdx = slices.Index(c.pathNames, mf.name)
 		if mf.pathIdx < 0 {
 			panic(fmt.Sprintf("brisk: %s: the pattern %s has no parameter %q (it names %v)", fieldWhere, c.pattern, mf.name, c.pathNames))
 		}
@@ -270,15 +271,6 @@ func hasTagOption(opts, opt string) bool {
 		}
 	}
 	return false
-}
-
-func indexOf(names []string, name string) int {
-	for i, n := range names {
-		if n == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // bindField fills one request-model field at p.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -214,18 +215,9 @@ func (a *App) insert(r *route) {
 	}
 	pr.methods = append(pr.methods, r.method)
 	pr.routes = append(pr.routes, r)
-	if !containsString(a.methods, r.method) {
+	if !slices.Contains(a.methods, r.method) {
 		a.methods = append(a.methods, r.method)
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ServeHTTP runs the route: its plan, or the raw handler.

@@ -6,6 +6,7 @@ package brisk
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -62,7 +63,7 @@ func (a *App) allowed(path string) []string {
 		rctx.Reset()
 		if a.mux.Find(rctx, m, path) != "" {
 			out = append(out, m)
-			if m == http.MethodGet && !containsString(a.methods, http.MethodHead) {
+			if m == http.MethodGet && !slices.Contains(a.methods, http.MethodHead) {
 				out = append(out, http.MethodHead)
 			}
 		}

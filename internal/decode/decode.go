@@ -283,13 +283,18 @@ func decodeString(s string, p unsafe.Pointer) *Error {
 	return nil
 }
 
+// reasonError is pydantic's error of type typ for a scalar: its message is
+// prefix followed by the reason, which its ctx holds as "error".
+func reasonError(typ, prefix, reason string) *Error {
+	return &Error{Type: typ, Msg: prefix + reason, Ctx: map[string]any{"error": reason}, Index: -1}
+}
+
 // textDecoder calls t's UnmarshalText on the value p points to.
 func textDecoder(t reflect.Type) elemFunc {
 	return func(s string, p unsafe.Pointer) *Error {
 		u := reflect.NewAt(t, p).Interface().(encoding.TextUnmarshaler)
 		if err := u.UnmarshalText([]byte(s)); err != nil {
-			msg := err.Error()
-			return &Error{Type: "value_error", Msg: "Value error, " + msg, Ctx: map[string]any{"error": msg}, Index: -1}
+			return reasonError("value_error", "Value error, ", err.Error())
 		}
 		return nil
 	}

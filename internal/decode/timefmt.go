@@ -47,21 +47,10 @@ const (
 func decodeTime(s string, p unsafe.Pointer) *Error {
 	t, year0, ok := parseDateTime(s)
 	if year0 {
-		return &Error{
-			Type:  "datetime_parsing",
-			Msg:   "Input should be a valid datetime, year 0 is out of range",
-			Ctx:   map[string]any{"error": "year 0 is out of range"},
-			Index: -1,
-		}
+		return reasonError("datetime_parsing", "Input should be a valid datetime, ", "year 0 is out of range")
 	}
 	if !ok {
-		reason := dateReason(s)
-		return &Error{
-			Type:  "datetime_from_date_parsing",
-			Msg:   "Input should be a valid datetime or date, " + reason,
-			Ctx:   map[string]any{"error": reason},
-			Index: -1,
-		}
+		return reasonError("datetime_from_date_parsing", "Input should be a valid datetime or date, ", dateReason(s))
 	}
 	*(*time.Time)(p) = t
 	return nil
@@ -365,12 +354,7 @@ func ParseDuration(s string) (time.Duration, *Error) {
 func decodeDuration(s string, p unsafe.Pointer) *Error {
 	d, reason := parseDuration(s)
 	if reason != "" {
-		return &Error{
-			Type:  "time_delta_parsing",
-			Msg:   "Input should be a valid timedelta, " + reason,
-			Ctx:   map[string]any{"error": reason},
-			Index: -1,
-		}
+		return reasonError("time_delta_parsing", "Input should be a valid timedelta, ", reason)
 	}
 	*(*time.Duration)(p) = d
 	return nil

@@ -91,6 +91,9 @@ func (o *ordered[V]) get(k string) (V, bool) {
 }
 
 func (o *ordered[V]) set(k string, v V) {
+	if o.vals == nil {
+		o.vals = map[string]V{} // the zero ordered is ready to use
+	}
 	if _, ok := o.vals[k]; !ok {
 		o.keys = append(o.keys, k)
 	}

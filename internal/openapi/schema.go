@@ -47,44 +47,11 @@ type Schema struct {
 // Properties is a JSON object of named schemas that keeps insertion order
 // (struct field order), so documents are stable and read like the Go code.
 type Properties struct {
-	names   []string
-	schemas map[string]*Schema
+	ordered[*Schema]
 }
 
 // Set adds or replaces the schema of a property; a new name goes last.
-func (p *Properties) Set(name string, s *Schema) {
-	if p.schemas == nil {
-		p.schemas = map[string]*Schema{}
-	}
-	if _, ok := p.schemas[name]; !ok {
-		p.names = append(p.names, name)
-	}
-	p.schemas[name] = s
-}
-
-// MarshalJSON writes the properties in insertion order.
-func (p *Properties) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, name := range p.names {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := marshal(name)
-		if err != nil {
-			return nil, err
-		}
-		v, err := marshal(p.schemas[name])
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
+func (p *Properties) Set(name string, s *Schema) { p.set(name, s) }
 
 // marshal is json.Marshal without HTML escaping, so descriptions keep their
 // "<", ">" and "&".
