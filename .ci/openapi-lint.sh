@@ -18,7 +18,8 @@
 #
 # Then it downloads the pinned swagger-ui-dist and redoc packages from the npm
 # registry and checks the sha384 subresource-integrity hashes in
-# internal/openapi/docs.go against the files the docs pages load.
+# internal/openapi/docs.go against the files the docs pages load, and the
+# embedded OAuth2 redirect script against the package's.
 #
 # Needs Go, node and npm. npm's cache goes to $BRISK_NPM_CACHE (default
 # $HOME/.cache/brisk-npm), never into the repository.
@@ -81,4 +82,12 @@ check() { # name file
 check swaggerUIBundleSRI "$tmp/swagger/package/swagger-ui-bundle.js"
 check swaggerUICSSSRI "$tmp/swagger/package/swagger-ui.css"
 check redocStandaloneSRI "$tmp/redoc/package/bundles/redoc.standalone.js"
+# The OAuth2 redirect page's script is embedded, not loaded: it must be the
+# pinned package's file (docsui/refresh.sh copies it).
+if cmp -s internal/openapi/oauth2-redirect.js "$tmp/swagger/package/oauth2-redirect.js"; then
+  echo "ok   internal/openapi/oauth2-redirect.js"
+else
+  echo "FAIL internal/openapi/oauth2-redirect.js differs from swagger-ui-dist@$swagger's (run docsui/refresh.sh)"
+  fail=1
+fi
 exit $fail
