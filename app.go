@@ -69,6 +69,7 @@ func New(cfg ...Config) *App {
 		c = cfg[0]
 	}
 	c = c.withDefaults()
+	checkDocsAssets(c.DocsAssets)
 	a := &App{
 		cfg:       c,
 		mux:       chi.NewMux(),

@@ -3,6 +3,7 @@
 package brisk
 
 import (
+	"io/fs"
 	"log/slog"
 	"time"
 )
@@ -26,6 +27,21 @@ type Config struct {
 	// pages load their assets from, for offline deployments.
 	SwaggerUIBaseURL string
 	RedocBaseURL     string
+	// DocsAssets, when set, holds the docs pages' assets, which the app
+	// then serves itself, so that /docs and /redoc work with no network.
+	// The module github.com/briskgo/brisk/docsui has the pinned builds:
+	// Config{DocsAssets: docsui.Assets}. The files in its root are served
+	// at DocsURL+"/assets/" (RedocURL+"/assets/" when DocsURL is off),
+	// outside the OpenAPI document; SwaggerUIBaseURL and RedocBaseURL, when
+	// set, still win. It must hold swagger-ui-bundle.js, swagger-ui.css and
+	// redoc.standalone.js (New panics otherwise).
+	DocsAssets fs.FS
+	// SwaggerUIOAuth2RedirectURL is where Swagger UI's OAuth2 redirect page
+	// is served, the page an authorization server sends the browser back
+	// to after "Authorize" (default "/docs/oauth2-redirect"; "-" turns it
+	// off). It is served with the Swagger UI page, which names it as its
+	// oauth2RedirectUrl.
+	SwaggerUIOAuth2RedirectURL string
 
 	// Logger receives Brisk's logs: panics, unexpected errors, failing
 	// background tasks, startup and shutdown (default slog.Default()).
@@ -66,6 +82,7 @@ func (c Config) withDefaults() Config {
 	c.OpenAPIURL = defaultURL(c.OpenAPIURL, "/openapi.json")
 	c.DocsURL = defaultURL(c.DocsURL, "/docs")
 	c.RedocURL = defaultURL(c.RedocURL, "/redoc")
+	c.SwaggerUIOAuth2RedirectURL = defaultURL(c.SwaggerUIOAuth2RedirectURL, "/docs/oauth2-redirect")
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -1,5 +1,6 @@
 // The documentation routes: the OpenAPI document (built once, with an
-// ETag) and the Swagger UI and ReDoc pages.
+// ETag), the Swagger UI and ReDoc pages and Swagger UI's OAuth2 redirect
+// page.
 
 package brisk
 
@@ -23,7 +24,19 @@ func (a *App) addDocsRoutes() {
 		Title: a.cfg.Title, OpenAPIURL: a.cfg.OpenAPIURL,
 		SwaggerUIBaseURL: a.cfg.SwaggerUIBaseURL, RedocBaseURL: a.cfg.RedocBaseURL,
 	}
+	if base := a.addDocsAssets(); base != "" {
+		if docs.SwaggerUIBaseURL == "" {
+			docs.SwaggerUIBaseURL = base
+		}
+		if docs.RedocBaseURL == "" {
+			docs.RedocBaseURL = base
+		}
+	}
 	if a.cfg.DocsURL != "" {
+		if a.cfg.SwaggerUIOAuth2RedirectURL != "" {
+			docs.OAuth2RedirectURL = a.cfg.SwaggerUIOAuth2RedirectURL
+			a.addRaw(a.cfg.SwaggerUIOAuth2RedirectURL, htmlPage(openapi.OAuth2RedirectHTML()))
+		}
 		page := openapi.SwaggerUIHTML(docs)
 		a.addRaw(a.cfg.DocsURL, htmlPage(page))
 	}
