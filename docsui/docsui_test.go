@@ -88,7 +88,7 @@ func TestServedByTheApp(t *testing.T) {
 	defer srv.Close()
 
 	_, page := get(t, srv.URL+"/docs")
-	for _, want := range []string{`href="/docs/assets/swagger-ui.css">`, `<script src="/docs/assets/swagger-ui-bundle.js" onerror=`} {
+	for _, want := range []string{`onload="this.media='all'" href="/docs/assets/swagger-ui.css">`, `<script src="/docs/assets/swagger-ui-bundle.js" onerror=`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("/docs lacks %s:\n%s", want, page)
 		}

@@ -32,7 +32,7 @@ func TestDocsAssetsServedByTheApp(t *testing.T) {
 	srv := serve(t, app)
 
 	docs := do(t, srv, "GET", "/docs", "")
-	assert.Contains(t, docs.Body, `<link type="text/css" rel="stylesheet" href="/docs/assets/swagger-ui.css">`)
+	assert.Contains(t, docs.Body, `media="print" onload="this.media='all'" href="/docs/assets/swagger-ui.css">`)
 	assert.Contains(t, docs.Body, `<script src="/docs/assets/swagger-ui-bundle.js" onerror="briskDocsFailed()"></script>`)
 	assert.Contains(t, do(t, srv, "GET", "/redoc", "").Body, `<script src="/docs/assets/redoc.standalone.js" onerror=`)
 	for _, p := range []string{"/docs", "/redoc"} {
@@ -116,4 +116,21 @@ func TestSwaggerUIOAuth2Redirect(t *testing.T) {
 	// As in FastAPI, no Swagger UI page, no redirect page.
 	srv = serve(t, openAPIApp(brisk.Config{DocsURL: "-"}))
 	assert.Equal(t, 404, do(t, srv, "GET", "/docs/oauth2-redirect", "").Status)
+}
+
+// docs/openapi.md's recipe for copies of one's own: the base URLs point the
+// pages at them, an http.Handler route serves them, and that route is not
+// an operation of the document.
+func TestDocsOwnAssetsRecipe(t *testing.T) {
+	app, _ := quietApp(brisk.Config{SwaggerUIBaseURL: "/assets/swagger-ui", RedocBaseURL: "/assets/redoc"})
+	files := fstest.MapFS{"swagger-ui/swagger-ui-bundle.js": {Data: []byte("ui")}, "redoc/redoc.standalone.js": {Data: []byte("re")}}
+	app.Get("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(files)))
+	app.Get("/items", func() []string { return []string{} })
+	srv := serve(t, app)
+
+	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `<script src="/assets/swagger-ui/swagger-ui-bundle.js"`)
+	assert.Contains(t, do(t, srv, "GET", "/redoc", "").Body, `<script src="/assets/redoc/redoc.standalone.js"`)
+	assert.Equal(t, "ui", do(t, srv, "GET", "/assets/swagger-ui/swagger-ui-bundle.js", "").Body)
+	assert.Equal(t, "re", do(t, srv, "GET", "/assets/redoc/redoc.standalone.js", "").Body)
+	assert.Equal(t, []string{"/items"}, sortedKeys(obj(t, map[string]any(openAPIDoc(t, app)), "paths")))
 }

@@ -153,7 +153,11 @@ func SwaggerUIHTML(cfg DocsConfig) []byte {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="icon" href="data:,">
-<link type="text/css" rel="stylesheet" href=`)
+`)
+	// A stylesheet still loading blocks the scripts after it and the first
+	// paint, so on a network that never answers the fallback message would
+	// never show: it loads as "print" (not blocking) and applies on load.
+	b.WriteString(`<link type="text/css" rel="stylesheet" media="print" onload="this.media='all'" href=`)
 	b.WriteString(asset(cfg.SwaggerUIBaseURL, DefaultSwaggerUIBaseURL, "swagger-ui.css", swaggerUICSSSRI))
 	b.WriteString(`>
 <title>`)

@@ -22,7 +22,7 @@ func TestSwaggerUIHTMLDefaults(t *testing.T) {
 	page := SwaggerUIHTML(DocsConfig{})
 	contains(t, page,
 		`<!DOCTYPE html>`,
-		`<link type="text/css" rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0/swagger-ui.css" integrity="sha384-WlYgdmXYOOBWL5apwjDEZwN+U3HmXSSu5R6V5aGxEcf7z+KuRNwBhoxKVN1i3D5I" crossorigin="anonymous">`,
+		`<link type="text/css" rel="stylesheet" media="print" onload="this.media='all'" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0/swagger-ui.css" integrity="sha384-WlYgdmXYOOBWL5apwjDEZwN+U3HmXSSu5R6V5aGxEcf7z+KuRNwBhoxKVN1i3D5I" crossorigin="anonymous">`,
 		`<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0/swagger-ui-bundle.js" integrity="sha384-gjRm0bEPMeTmMh5jT2cHccIwCUZSTd8YC+j0d0sXw0MdGEfScduGpSyF3ZSSLkX9" crossorigin="anonymous" onerror="briskDocsFailed()"></script>`,
 		`<title>Brisk - Swagger UI</title>`,
 		`<div id="swagger-ui"></div>`,
@@ -37,7 +37,7 @@ func TestSwaggerUIHTMLCustom(t *testing.T) {
 		SwaggerUIBaseURL: "/assets/swagger/",
 	})
 	contains(t, page,
-		`<link type="text/css" rel="stylesheet" href="/assets/swagger/swagger-ui.css">`,
+		`<link type="text/css" rel="stylesheet" media="print" onload="this.media='all'" href="/assets/swagger/swagger-ui.css">`,
 		`<script src="/assets/swagger/swagger-ui-bundle.js" onerror="briskDocsFailed()"></script>`,
 		`<title>Shop &#34;&lt;API&gt;&#34; - Swagger UI</title>`,
 		`url: "/api/v1/openapi.json?x=\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e",`,

@@ -1,0 +1,25 @@
+module github.com/briskgo/brisk/tests/browser
+
+go 1.26.8
+
+replace (
+	github.com/briskgo/brisk => ../..
+	github.com/briskgo/brisk/docsui => ../../docsui
+)
+
+require (
+	github.com/briskgo/brisk v0.0.0-00010101000000-000000000000
+	github.com/briskgo/brisk/docsui v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/gabriel-vasile/mimetype v1.4.16 // indirect
+	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/go-playground/locales v0.14.2 // indirect
+	github.com/go-playground/universal-translator v0.18.2 // indirect
+	github.com/go-playground/validator/v10 v10.30.6 // indirect
+	github.com/leodido/go-urn v1.5.0 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
