@@ -1,5 +1,6 @@
-// Running the App as a server: Run, ConfigureServer, Shutdown, and the
-// connection hooks that tell when a response without a length is finished.
+// Running the App as a server: Run, ConfigureServer, Shutdown and its
+// OnShutdown hooks, and the connection hooks that tell when a response
+// without a length is finished.
 
 package brisk
 
