@@ -47,7 +47,9 @@
 //     speedate's reason and ctx {"error": reason}.
 //   - any type whose pointer implements encoding.TextUnmarshaler (checked
 //     before the kinds above, after time.Time): its UnmarshalText. A failure is
-//     "value_error", "Value error, <err>", ctx {"error": "<err>"}.
+//     "value_error", "Value error, <err>", ctx {"error": "<err>"}; for a UUID
+//     type (IsUUID) pydantic's "uuid_parsing", "Input should be a valid
+//     UUID, <err>".
 //
 // Pointers to those allocate the pointee when a value is present; slices of
 // those take every value in order. []byte (and any slice of a uint8 kind) is
@@ -57,6 +59,7 @@ package decode
 import (
 	"encoding"
 	"reflect"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -291,11 +294,36 @@ func reasonError(typ, prefix, reason string) *Error {
 
 // textDecoder calls t's UnmarshalText on the value p points to.
 func textDecoder(t reflect.Type) elemFunc {
+	uuid := IsUUID(t)
 	return func(s string, p unsafe.Pointer) *Error {
 		u := reflect.NewAt(t, p).Interface().(encoding.TextUnmarshaler)
 		if err := u.UnmarshalText([]byte(s)); err != nil {
-			return reasonError("value_error", "Value error, ", err.Error())
+			return TextError(err, uuid)
 		}
 		return nil
 	}
+}
+
+// TextError is pydantic's error for text a type's UnmarshalText refused:
+// "uuid_parsing" for a UUID type (see IsUUID), else "value_error".
+func TextError(err error, uuid bool) *Error {
+	if uuid {
+		return reasonError("uuid_parsing", "Input should be a valid UUID, ", err.Error())
+	}
+	return reasonError("value_error", "Value error, ", err.Error())
+}
+
+// IsUUID reports whether t is a UUID type: a 16-byte array named like one
+// (google/uuid's and gofrs/uuid's UUID, a user's own) with a text form.
+// Such types are documented with "format": "uuid" and their bad inputs are
+// pydantic's "uuid_parsing".
+func IsUUID(t reflect.Type) bool {
+	if t.Kind() != reflect.Array || t.Len() != 16 || t.Elem().Kind() != reflect.Uint8 {
+		return false
+	}
+	if !strings.Contains(strings.ToLower(t.Name()), "uuid") {
+		return false
+	}
+	pt := reflect.PointerTo(t)
+	return pt.Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) || t.Implements(reflect.TypeFor[encoding.TextMarshaler]())
 }

@@ -44,6 +44,17 @@ const (
 	msWatershed = 20_000_000_000  // timestamps beyond this magnitude are milliseconds
 )
 
+// ParseTime reads s as a time.Time parameter is read (see the package
+// documentation): RFC 3339 and pydantic's looser datetimes, a date alone
+// (midnight UTC), or a Unix timestamp. A failure is pydantic's *Error.
+func ParseTime(s string) (time.Time, *Error) {
+	var t time.Time
+	if e := decodeTime(s, unsafe.Pointer(&t)); e != nil {
+		return time.Time{}, e
+	}
+	return t, nil
+}
+
 func decodeTime(s string, p unsafe.Pointer) *Error {
 	t, year0, ok := parseDateTime(s)
 	if year0 {

@@ -269,8 +269,13 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool, a
 	switch n.kind {
 	case kindAny:
 		r.anything(start, loc)
-	case kindOpaque, kindTime:
+	case kindOpaque:
 		r.opaque(n, start, end, loc)
+	case kindTime:
+		if _, ok := r.orig[start]; ok {
+			break // rewritten from a valid datetime
+		}
+		r.datetime(start, end, loc)
 	case kindDuration:
 		if _, ok := r.orig[start]; ok {
 			break // rewritten from a valid duration
@@ -491,20 +496,45 @@ func (r *reporter) opaque(n *node, start, end int, loc []any) {
 	if err == nil {
 		return
 	}
-	if n.kind == kindTime {
-		if raw[0] != '"' {
-			r.wrong(loc, "datetime_type", msgDatetime, start, end, nil)
+	uuid := wire.IsUUID(n.typ)
+	if _, ok := err.(*json.UnmarshalTypeError); ok && n.textOnly {
+		if uuid {
+			r.wrong(loc, "uuid_type", "UUID input should be a string, bytes or UUID object", start, end, nil)
 			return
 		}
-		const reason = "input is not an RFC 3339 date-time"
-		r.wrong(loc, "datetime_parsing", "Input should be a valid datetime, "+reason, start, end, map[string]any{"error": reason})
-		return
-	}
-	if _, ok := err.(*json.UnmarshalTypeError); ok && n.textOnly {
 		r.wrong(loc, "string_type", msgString, start, end, nil)
 		return
 	}
-	r.wrong(loc, "value_error", "Value error, "+err.Error(), start, end, map[string]any{"error": err.Error()})
+	e := wire.TextError(err, uuid)
+	r.wrong(loc, e.Type, e.Msg, start, end, e.Ctx)
+}
+
+// datetime checks a time.Time value as a query parameter's is read (the
+// decode package's ParseTime: RFC 3339, pydantic's looser forms, a date
+// alone, a timestamp), so that a value means the same in a body and in a
+// query. encoding/json reads RFC 3339 only: in lax mode the others are
+// rewritten as RFC 3339.
+func (r *reporter) datetime(start, end int, loc []any) {
+	raw := r.data[start:end]
+	if json.Unmarshal(raw, new(time.Time)) == nil {
+		return
+	}
+	var t time.Time
+	var e *wire.Error
+	switch c := raw[0]; {
+	case c == '"':
+		t, e = wire.ParseTime(string(unquote(nil, raw[1:max(1, len(raw)-1)])))
+	case c == '-' || '0' <= c && c <= '9':
+		t, e = wire.ParseTime(string(raw))
+	default:
+		e = &wire.Error{Type: "datetime_type", Msg: msgDatetime}
+	}
+	switch {
+	case e == nil && r.lax:
+		r.fixes = append(r.fixes, fix{start: start, end: end, lit: `"` + t.Format(time.RFC3339Nano) + `"`})
+	case e != nil && !r.lax:
+		r.wrong(loc, e.Type, e.Msg, start, end, e.Ctx)
+	}
 }
 
 // quoted checks a ,string field's value as encoding/json does: a JSON

@@ -3,6 +3,7 @@ package openapi
 import (
 	"bytes"
 	"encoding"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -56,11 +57,12 @@ type opObject struct {
 }
 
 type paramObject struct {
-	Name        string  `json:"name"`
-	In          string  `json:"in"`
-	Required    bool    `json:"required"`
-	Description string  `json:"description,omitempty"`
-	Schema      *Schema `json:"schema"`
+	Name        string          `json:"name"`
+	In          string          `json:"in"`
+	Required    bool            `json:"required"`
+	Description string          `json:"description,omitempty"`
+	Schema      *Schema         `json:"schema"`
+	Example     json.RawMessage `json:"example,omitempty"`
 }
 
 type requestBodyObject struct {
@@ -69,12 +71,20 @@ type requestBodyObject struct {
 }
 
 type responseObject struct {
-	Description string                 `json:"description"`
-	Content     map[string]mediaObject `json:"content,omitempty"`
+	Description string                   `json:"description"`
+	Headers     map[string]*headerObject `json:"headers,omitempty"`
+	Content     map[string]mediaObject   `json:"content,omitempty"`
+}
+
+type headerObject struct {
+	Description string          `json:"description,omitempty"`
+	Schema      *Schema         `json:"schema"`
+	Example     json.RawMessage `json:"example,omitempty"`
 }
 
 type mediaObject struct {
-	Schema *Schema `json:"schema"`
+	Schema  *Schema         `json:"schema,omitempty"`
+	Example json.RawMessage `json:"example,omitempty"`
 }
 
 // ordered is a JSON object that keeps insertion order.
@@ -329,6 +339,9 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 	}
 	success := &responseObject{Description: "Successful Response"}
 	if op.Response != nil && httpstatus.BodyAllowed(status) {
+		// A pointer result is its element: Brisk answers 500, not null, when
+		// a handler returns a nil one without an error (as FastAPI does when
+		// a result fails its response_model).
 		s, err := g.schema(deref(op.Response), nil)
 		if err != nil {
 			return nil, err
@@ -348,15 +361,22 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 			ro.Description = "Response " + strconv.Itoa(r.Status)
 		}
 		if httpstatus.BodyAllowed(r.Status) {
-			s := &Schema{Ref: refPrefix + httpErrorName}
-			if r.Type != nil {
-				if s, err = g.schema(deref(r.Type), nil); err != nil {
-					return nil, err
-				}
+			if ro.Content, err = g.responseContent(r); err != nil {
+				return nil, err
 			}
-			ro.Content = map[string]mediaObject{"application/json": {Schema: s}}
+		}
+		if ro.Headers, err = g.responseHeaders(r.Headers); err != nil {
+			return nil, err
 		}
 		o.Responses[strconv.Itoa(r.Status)] = ro
+	}
+	for i := range op.Examples {
+		if op.Examples[i].In == "response" && op.Examples[i].Status == 0 {
+			op.Examples[i].Status = status
+		}
+	}
+	if err := applyExamples(o, op.Examples); err != nil {
+		return nil, err
 	}
 	if _, declared := o.Responses["422"]; op.CanFail422 && !declared {
 		o.Responses["422"] = &responseObject{
@@ -398,7 +418,11 @@ func (g *generator) parameters(params []Param, vars []pathVar) ([]*paramObject, 
 			if !found {
 				return nil, fmt.Errorf("openapi: path parameter %q is not in the pattern", p.Name)
 			}
-		case "query", "header", "cookie":
+		case "header":
+			if reservedHeader(name) {
+				continue
+			}
+		case "query", "cookie":
 		default:
 			return nil, fmt.Errorf("openapi: parameter %q is in %q; want path, query, header or cookie", p.Name, p.In)
 		}
@@ -426,6 +450,15 @@ func (g *generator) parameters(params []Param, vars []pathVar) ([]*paramObject, 
 			s = withExtra(s, v, "")
 		}
 		po := &paramObject{Name: name, In: p.In, Required: required, Description: p.Description, Schema: s}
+		if p.HasExample {
+			v, err := paramDefault(t, p.Example, s) // read as the default is
+			if err != nil {
+				return nil, fmt.Errorf("openapi: parameter %q: example: %w", p.Name, err)
+			}
+			if po.Example, err = marshal(v); err != nil {
+				return nil, err
+			}
+		}
 		byKey[k] = po
 		groups[p.In] = append(groups[p.In], po)
 	}
@@ -435,7 +468,9 @@ func (g *generator) parameters(params []Param, vars []pathVar) ([]*paramObject, 
 		if !ok {
 			po = &paramObject{Name: v.name, In: "path", Required: true, Schema: &Schema{Type: "string"}}
 		}
-		if v.regex != "" {
+		if v.regex != "" && po.Schema.Type == "string" {
+			// chi matches the expression; JSON Schema's pattern applies to
+			// strings only, so a number is described by its type alone.
 			s := *po.Schema
 			addPattern(&s, v.regex)
 			po.Schema = &s
@@ -642,4 +677,77 @@ func httpErrorSchema() *Schema {
 	props := &Properties{}
 	props.Set("detail", &Schema{Description: "What went wrong: the detail given to brisk.Error, usually a string."})
 	return &Schema{Title: "HTTPError", Type: "object", Properties: props, Required: []string{"detail"}}
+}
+
+// reservedHeader reports the header parameters OpenAPI says SHALL be
+// ignored (Accept, Content-Type, Authorization: content negotiation and
+// security schemes describe them). Brisk still binds and validates them;
+// they are left out of the document so that tools do not drop them with a
+// warning or, like Swagger UI, send requests without them.
+func reservedHeader(name string) bool {
+	switch strings.ToLower(name) {
+	case "accept", "content-type", "authorization":
+		return true
+	}
+	return false
+}
+
+// responseContent is a declared response's content: its body's schema
+// under its media type.
+func (g *generator) responseContent(r Response) (map[string]mediaObject, error) {
+	ct := r.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	var s *Schema
+	raw := r.Type != nil && (deref(r.Type).Kind() == reflect.String || deref(r.Type) == reflect.TypeFor[[]byte]())
+	switch {
+	case r.Type != nil && (isJSONMedia(ct) || !raw):
+		var err error
+		if s, err = g.schema(deref(r.Type), nil); err != nil {
+			return nil, err
+		}
+	case isJSONMedia(ct):
+		s = &Schema{Ref: refPrefix + httpErrorName}
+	case strings.HasPrefix(ct, "text/"):
+		s = &Schema{Type: "string"} // the text itself, not a JSON string
+	default:
+		// Bytes of that type: OpenAPI 3.1 describes raw bytes by the media
+		// type alone, with no schema.
+	}
+	return map[string]mediaObject{ct: {Schema: s}}, nil
+}
+
+// isJSONMedia reports application/json and application/*+json.
+func isJSONMedia(ct string) bool {
+	ct, _, _ = strings.Cut(ct, ";")
+	ct = strings.ToLower(strings.TrimSpace(ct))
+	return ct == "application/json" || strings.HasPrefix(ct, "application/") && strings.HasSuffix(ct, "+json")
+}
+
+// responseHeaders documents a response's headers, each with the schema of
+// its value as written on the wire (as a parameter's).
+func (g *generator) responseHeaders(hs []Header) (map[string]*headerObject, error) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]*headerObject, len(hs))
+	for _, h := range hs {
+		t := h.Type
+		if t == nil {
+			t = reflect.TypeFor[string]()
+		}
+		s, err := g.paramSchema(t, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w (response header %q)", err, h.Name)
+		}
+		ho := &headerObject{Description: h.Description, Schema: s}
+		if h.HasExample {
+			if ho.Example, err = exampleJSON(h.Example); err != nil {
+				return nil, err
+			}
+		}
+		out[http.CanonicalHeaderKey(h.Name)] = ho
+	}
+	return out, nil
 }

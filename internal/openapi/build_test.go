@@ -157,14 +157,14 @@ func TestParameters(t *testing.T) {
 	doc := mustBuild(t, op)
 	equal(t, fragment(t, doc, "paths", "/orgs/{org}/files/{id}/{wildcard}", "get", "parameters"), `[`+
 		`{"name":"org","in":"path","required":true,"schema":{"type":"string"}},`+
-		`{"name":"id","in":"path","required":true,"schema":{"type":"integer","pattern":"^[0-9]+$"}},`+
+		`{"name":"id","in":"path","required":true,"schema":{"type":"integer","format":"int64"}},`+
 		`{"name":"wildcard","in":"path","required":true,"description":"File path.","schema":{"type":"string"}},`+
-		`{"name":"limit","in":"query","required":false,"schema":{"type":"integer","minimum":1,"maximum":100,"default":10}},`+
+		`{"name":"limit","in":"query","required":false,"schema":{"type":"integer","format":"int64","minimum":1,"maximum":100,"default":10}},`+
 		`{"name":"tags","in":"query","required":false,"schema":{"type":"array","items":{"type":"string","pattern":"^[a-zA-Z]+$"},"maxItems":5}},`+
 		`{"name":"sort","in":"query","required":true,"schema":{"type":"string","enum":["asc","desc"]}},`+
 		`{"name":"strict","in":"query","required":true,"schema":{"type":"boolean"}},`+
-		`{"name":"ratio","in":"query","required":false,"schema":{"type":"number","default":0.5}},`+
-		`{"name":"ids","in":"query","required":false,"schema":{"type":"array","items":{"type":"integer"},"default":[1,2]}},`+
+		`{"name":"ratio","in":"query","required":false,"schema":{"type":"number","format":"double","default":0.5}},`+
+		`{"name":"ids","in":"query","required":false,"schema":{"type":"array","items":{"type":"integer","format":"int64"},"default":[1,2]}},`+
 		`{"name":"untyped","in":"query","required":false,"schema":{"type":"string"}},`+
 		`{"name":"X-Token","in":"header","required":true,"description":"Auth token.","schema":{"type":"string"}},`+
 		`{"name":"limit","in":"header","required":false,"schema":{"type":"boolean"}},`+

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/briskgo/brisk/internal/decode"
+	"github.com/briskgo/brisk/internal/jsonwrite"
 )
 
 // jsonDefault is the JSON value of a body field's `default:"…"` tag, read
@@ -17,6 +19,15 @@ import (
 // int is 10 and on a string "10".
 func jsonDefault(t reflect.Type, text string) (json.RawMessage, error) {
 	base := deref(t)
+	if base == reflect.TypeFor[time.Duration]() {
+		// As the body decoder reads it: pydantic's timedelta (a number is
+		// seconds), written in seconds.
+		d, e := decode.ParseDuration(text)
+		if e != nil {
+			return nil, fmt.Errorf("default %q is not a valid %s: %v", text, t, e)
+		}
+		return jsonwrite.AppendSeconds(nil, d), nil
+	}
 	quoted, err := json.Marshal(text)
 	if err != nil {
 		return nil, err
@@ -36,7 +47,7 @@ func jsonDefault(t reflect.Type, text string) (json.RawMessage, error) {
 		v := reflect.New(t)
 		err := json.Unmarshal(c, v.Interface())
 		if err == nil {
-			return marshal(v.Elem().Interface())
+			return jsonwrite.Marshal(v.Elem().Interface())
 		}
 		if firstErr == nil {
 			firstErr = err

@@ -41,6 +41,9 @@ type Operation struct {
 
 	// Responses are extra responses declared with a route option.
 	Responses []Response
+
+	// Examples are the examples given by route options.
+	Examples []Example
 }
 
 // Param is one path, query, header or cookie parameter.
@@ -53,11 +56,29 @@ type Param struct {
 	HasDefault  bool
 	Validate    string // the raw `validate` tag
 	Description string // from a `doc:"…"` tag, if any
+	Example     string // the raw `example` tag, read as Default is
+	HasExample  bool
 }
 
-// Response is a declared response other than the success one.
+// Response is a declared response other than the success one (or, with
+// the success status, one that replaces it).
 type Response struct {
 	Status      int
 	Description string
-	Type        reflect.Type // the body's Go type; nil: {"detail": ...} HTTPError shape
+	Type        reflect.Type // the body's Go type; nil: {"detail": ...} HTTPError shape (or none, see ContentType)
+
+	// ContentType is the body's media type; "" is application/json. For
+	// another type without a Go type the body is documented as a string
+	// (text/*) or as bytes of that type.
+	ContentType string
+	Headers     []Header // response headers the route sets
+}
+
+// Header is a response header a route documents.
+type Header struct {
+	Name        string
+	Description string
+	Type        reflect.Type // the value's Go type; nil: string
+	Example     any
+	HasExample  bool
 }

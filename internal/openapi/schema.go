@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"time"
 
+	"github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/jsonfields"
 )
 
@@ -42,6 +44,7 @@ type Schema struct {
 	MaxProperties        *int        `json:"maxProperties,omitempty"`
 	Default              any         `json:"default,omitempty"`
 	Description          string      `json:"description,omitempty"`
+	Examples             []any       `json:"examples,omitempty"`
 }
 
 // Properties is a JSON object of named schemas that keeps insertion order
@@ -91,7 +94,7 @@ func special(t reflect.Type) (*Schema, bool) {
 	case reflect.TypeFor[time.Time]():
 		return &Schema{Type: "string", Format: "date-time"}, true
 	case reflect.TypeFor[time.Duration]():
-		return &Schema{Type: "integer"}, true // nanoseconds, as encoding/json writes it
+		return &Schema{Type: "number"}, true // seconds, as Brisk reads and writes it
 	case reflect.TypeFor[json.RawMessage]():
 		return &Schema{}, true
 	case reflect.TypeFor[json.Number]():
@@ -106,6 +109,9 @@ func special(t reflect.Type) (*Schema, bool) {
 		return &Schema{}, true
 	}
 	if implements(t, textMarshaler) || implements(t, reflect.TypeFor[encoding.TextUnmarshaler]()) {
+		if decode.IsUUID(t) {
+			return &Schema{Type: "string", Format: "uuid"}, true
+		}
 		return &Schema{Type: "string"}, true
 	}
 	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !implements(t.Elem(), jsonMarshaler) && !implements(t.Elem(), textMarshaler) {
@@ -164,7 +170,7 @@ func (g *generator) collect(t reflect.Type) {
 			g.order = append(g.order, t)
 		}
 		fields, _ := jsonfields.Of(t)
-		for _, f := range fields {
+	for _, f := range fields {
 			g.collect(f.Type)
 		}
 	}
@@ -201,12 +207,13 @@ func (g *generator) base(t reflect.Type, dive []string) (*Schema, error) {
 	switch t.Kind() {
 	case reflect.Bool:
 		return &Schema{Type: "boolean"}, nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return &Schema{Type: "integer"}, nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return &Schema{Type: "integer", Minimum: "0"}, nil
-	case reflect.Float32, reflect.Float64:
-		return &Schema{Type: "number"}, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return integerSchema(t), nil
+	case reflect.Float32:
+		return &Schema{Type: "number", Format: "float"}, nil
+	case reflect.Float64:
+		return &Schema{Type: "number", Format: "double"}, nil
 	case reflect.String:
 		return &Schema{Type: "string"}, nil
 	case reflect.Slice, reflect.Array:
@@ -275,7 +282,8 @@ func (g *generator) object(t reflect.Type) (*Schema, error) {
 	s := &Schema{Type: "object", Properties: &Properties{}}
 	fields, _ := jsonfields.Of(t)
 	for _, f := range fields {
-		rules := parseRules(f.StructField.Tag.Get("validate"))
+		sf := f.StructField
+		rules := parseRules(sf.Tag.Get("validate"))
 		here, _ := splitDive(rules)
 		ruleRequired := hasRule(here, "required")
 		var fs *Schema
@@ -288,24 +296,26 @@ func (g *generator) object(t reflect.Type) (*Schema, error) {
 		} else {
 			fs, err = g.schema(f.Type, rules)
 			if err != nil {
-				return nil, fmt.Errorf("%w (field %s.%s)", err, t, f.StructField.Name)
+				return nil, fmt.Errorf("%w (field %s.%s)", err, t, sf.Name)
 			}
 		}
-		def, hasDef := f.StructField.Tag.Lookup("default")
+		def, hasDef := sf.Tag.Lookup("default")
 		if hasDef {
-			v, err := jsonDefault(f.Type, def)
+			v, err := fieldDefault(f, def, fs)
 			if err != nil {
-				return nil, fmt.Errorf("openapi: field %s.%s: %w", t, f.StructField.Name, err)
-			}
-			if f.Quoted { // ",string": the value is written inside a string
-				if v, err = marshal(string(v)); err != nil {
-					return nil, err
-				}
+				return nil, fmt.Errorf("openapi: field %s.%s: %w", t, sf.Name, err)
 			}
 			fs = withExtra(fs, v, "")
 		}
-		if doc := f.StructField.Tag.Get("doc"); doc != "" {
+		if doc := sf.Tag.Get("doc"); doc != "" {
 			fs = withExtra(fs, nil, doc)
+		}
+		if ex, ok := sf.Tag.Lookup("example"); ok {
+			v, err := fieldDefault(f, ex, fs) // read as the default is
+			if err != nil {
+				return nil, fmt.Errorf("openapi: field %s.%s: %w", t, sf.Name, err)
+			}
+			fs = withExamples(fs, v)
 		}
 		s.Properties.Set(f.Name, fs)
 		if ruleRequired || (!hasDef && !f.OmitEmpty && !f.OmitZero && !f.ViaPointer && !optionalKind(f.Type)) {
@@ -313,6 +323,42 @@ func (g *generator) object(t reflect.Type) (*Schema, error) {
 		}
 	}
 	return s, nil
+}
+
+// SourceTags are the struct tags that bind a request-model field to a part
+// of the request other than the JSON body. Such a field's `default` (and
+// `example`) is read as that parameter's is, even where the struct is also
+// written as JSON (a handler may return its request model).
+var SourceTags = []string{"path", "query", "header", "cookie", "form"}
+
+// isParamField reports whether f carries a source tag.
+func isParamField(f jsonfields.Field) bool {
+	for _, tag := range SourceTags {
+		if _, ok := f.StructField.Tag.Lookup(tag); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldDefault is the JSON value of a field's `default:"…"` tag: read as a
+// parameter's when the field is one (a slice's default is comma-separated),
+// else as Brisk's JSON body decoder reads it.
+func fieldDefault(f jsonfields.Field, text string, fs *Schema) (any, error) {
+	if isParamField(f) {
+		if _, _, ok := decode.For(f.Type); ok {
+			return paramDefault(f.Type, text, fs)
+		}
+	}
+	v, err := jsonDefault(f.Type, text)
+	if err != nil {
+		return nil, err
+	}
+	if f.Quoted { // ",string": the value is written inside a string
+		q, err := marshal(string(v))
+		return json.RawMessage(q), err
+	}
+	return v, nil
 }
 
 // optionalKind reports the kinds whose JSON fields are optional by default.
@@ -355,4 +401,30 @@ func nullable(s *Schema) *Schema {
 		return s // already nullable
 	}
 	return &Schema{AnyOf: []*Schema{s, {Type: "null"}}}
+}
+
+// integerSchema is the schema of an integer kind: the OpenAPI format that
+// holds it (so generated clients pick a wide enough type), and the bounds
+// of the narrow kinds, which Brisk enforces when it reads them.
+func integerSchema(t reflect.Type) *Schema {
+	s := &Schema{Type: "integer"}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		s.Format = "int64"
+	case reflect.Int32:
+		s.Format = "int32"
+	case reflect.Int8, reflect.Int16:
+		s.Format = "int32"
+		s.Minimum = json.Number(strconv.FormatInt(-1<<(t.Bits()-1), 10))
+		s.Maximum = json.Number(strconv.FormatInt(1<<(t.Bits()-1)-1, 10))
+	case reflect.Uint8, reflect.Uint16:
+		s.Format = "int32"
+		s.Minimum, s.Maximum = "0", json.Number(strconv.FormatUint(1<<t.Bits()-1, 10))
+	case reflect.Uint32:
+		s.Format = "int64"
+		s.Minimum, s.Maximum = "0", json.Number(strconv.FormatUint(1<<t.Bits()-1, 10))
+	default: // uint, uint64, uintptr: wider than int64, no format holds them
+		s.Minimum = "0"
+	}
+	return s
 }

@@ -28,35 +28,35 @@ func TestSchemaOfGoTypes(t *testing.T) {
 		want string
 	}{
 		{reflect.TypeFor[bool](), `{"type":"boolean"}`},
-		{reflect.TypeFor[int](), `{"type":"integer"}`},
-		{reflect.TypeFor[int8](), `{"type":"integer"}`},
-		{reflect.TypeFor[uint16](), `{"type":"integer","minimum":0}`},
-		{reflect.TypeFor[float32](), `{"type":"number"}`},
+		{reflect.TypeFor[int](), `{"type":"integer","format":"int64"}`},
+		{reflect.TypeFor[int8](), `{"type":"integer","format":"int32","minimum":-128,"maximum":127}`},
+		{reflect.TypeFor[uint16](), `{"type":"integer","format":"int32","minimum":0,"maximum":65535}`},
+		{reflect.TypeFor[float32](), `{"type":"number","format":"float"}`},
 		{reflect.TypeFor[string](), `{"type":"string"}`},
 		{reflect.TypeFor[level](), `{"type":"string"}`},
 		{reflect.TypeFor[[]byte](), `{"type":"string","contentEncoding":"base64"}`},
 		{reflect.TypeFor[[]string](), `{"type":"array","items":{"type":"string"}}`},
-		{reflect.TypeFor[[3]int](), `{"type":"array","items":{"type":"integer"},"minItems":3,"maxItems":3}`},
-		{reflect.TypeFor[[][]float64](), `{"type":"array","items":{"type":"array","items":{"type":"number"}}}`},
-		{reflect.TypeFor[map[string]int](), `{"type":"object","additionalProperties":{"type":"integer"}}`},
+		{reflect.TypeFor[[3]int](), `{"type":"array","items":{"type":"integer","format":"int64"},"minItems":3,"maxItems":3}`},
+		{reflect.TypeFor[[][]float64](), `{"type":"array","items":{"type":"array","items":{"type":"number","format":"double"}}}`},
+		{reflect.TypeFor[map[string]int](), `{"type":"object","additionalProperties":{"type":"integer","format":"int64"}}`},
 		{reflect.TypeFor[map[int]bool](), `{"type":"object","additionalProperties":{"type":"boolean"}}`},
 		{reflect.TypeFor[map[netip.Addr]string](), `{"type":"object","additionalProperties":{"type":"string"}}`},
 		{reflect.TypeFor[*string](), `{"type":["string","null"]}`},
-		{reflect.TypeFor[**int](), `{"type":["integer","null"]}`},
-		{reflect.TypeFor[[]*int](), `{"type":"array","items":{"type":["integer","null"]}}`},
+		{reflect.TypeFor[**int](), `{"type":["integer","null"],"format":"int64"}`},
+		{reflect.TypeFor[[]*int](), `{"type":"array","items":{"type":["integer","null"],"format":"int64"}}`},
 		{reflect.TypeFor[any](), `{}`},
 		{reflect.TypeFor[*any](), `{}`},
 		{reflect.TypeFor[json.RawMessage](), `{}`},
 		{reflect.TypeFor[json.Number](), `{"type":"number"}`},
 		{reflect.TypeFor[time.Time](), `{"type":"string","format":"date-time"}`},
 		{reflect.TypeFor[*time.Time](), `{"type":["string","null"],"format":"date-time"}`},
-		{reflect.TypeFor[time.Duration](), `{"type":"integer"}`},
+		{reflect.TypeFor[time.Duration](), `{"type":"number"}`},
 		{reflect.TypeFor[netip.Addr](), `{"type":"string"}`},
 		{reflect.TypeFor[textOnly](), `{"type":"string"}`},
 		{reflect.TypeFor[customJSON](), `{}`},
 		{reflect.TypeFor[struct {
 			A int `json:"a"`
-		}](), `{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}`},
+		}](), `{"type":"object","properties":{"a":{"type":"integer","format":"int64"}},"required":["a"]}`},
 		{reflect.TypeFor[struct{}](), `{"type":"object","properties":{}}`},
 	}
 	for _, tt := range tests {
@@ -78,7 +78,7 @@ type fieldRules struct {
 	DefFloat   float64           `json:"def_float" default:"0.5"`
 	DefBool    bool              `json:"def_bool" default:"true"`
 	DefList    []int             `json:"def_list" default:"[1,2]"`
-	DefDur     time.Duration     `json:"def_dur" default:"1500000000"`
+	DefDur     time.Duration     `json:"def_dur" default:"1.5s"`
 	DefTime    time.Time         `json:"def_time" default:"2024-05-06T07:08:09Z"`
 	DefQuoted  int               `json:"def_quoted,string" default:"3"`
 	DefPtr     *int              `json:"def_ptr" default:"0"`
@@ -101,19 +101,19 @@ func TestStructFields(t *testing.T) {
 	equal(t, got, `{"$ref":"#/components/schemas/fieldRules"}`)
 	equal(t, comps["fieldRules"], `{"type":"object","properties":{`+
 		`"plain":{"type":"string"},`+
-		`"renamed_field":{"type":"integer"},`+
+		`"renamed_field":{"type":"integer","format":"int64"},`+
 		`"NoTag":{"type":"boolean"},`+
 		`"omit":{"type":"string"},`+
 		`"omit_zero":{"type":"string","format":"date-time"},`+
 		`"-":{"type":"string"},`+
-		`"defaulted":{"type":"integer","default":10},`+
-		`"def_float":{"type":"number","default":0.5},`+
+		`"defaulted":{"type":"integer","format":"int64","default":10},`+
+		`"def_float":{"type":"number","format":"double","default":0.5},`+
 		`"def_bool":{"type":"boolean","default":true},`+
-		`"def_list":{"type":"array","items":{"type":"integer"},"default":[1,2]},`+
-		`"def_dur":{"type":"integer","default":1500000000},`+
+		`"def_list":{"type":"array","items":{"type":"integer","format":"int64"},"default":[1,2]},`+
+		`"def_dur":{"type":"number","default":1.5},`+
 		`"def_time":{"type":"string","format":"date-time","default":"2024-05-06T07:08:09Z"},`+
 		`"def_quoted":{"type":"string","default":"3"},`+
-		`"def_ptr":{"type":["integer","null"],"default":0},`+
+		`"def_ptr":{"type":["integer","null"],"format":"int64","default":0},`+
 		`"ptr":{"type":["string","null"]},`+
 		`"req_ptr":{"type":"string"},`+
 		`"req_omit":{"type":"string"},`+
@@ -202,7 +202,7 @@ func TestRecursiveTypesUseRefs(t *testing.T) {
 	got, comps := schemaJSON(t, reflect.TypeFor[*Tree](), "")
 	equal(t, got, `{"anyOf":[{"$ref":"#/components/schemas/Tree"},{"type":"null"}]}`)
 	equal(t, comps["Tree"], `{"type":"object","properties":{`+
-		`"value":{"type":"integer"},`+
+		`"value":{"type":"integer","format":"int64"},`+
 		`"children":{"type":"array","items":{"anyOf":[{"$ref":"#/components/schemas/Tree"},{"type":"null"}]}},`+
 		`"parent":{"anyOf":[{"$ref":"#/components/schemas/Tree"},{"type":"null"}]},`+
 		`"sibling":{"$ref":"#/components/schemas/Tree"}},`+

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/briskgo/brisk/internal/jsonwrite"
 )
 
 // parseRules splits a validate tag into its rules ("min=1", "dive", …).
@@ -59,7 +61,7 @@ const (
 	catOther    category = iota
 	catString            // lengths in runes, values compared as strings
 	catInt               // values compared as integers
-	catDuration          // time.Duration: values are durations ("1s") or nanoseconds
+	catDuration          // time.Duration: values are durations ("1s") or nanoseconds; the schema is in seconds
 	catBool              // eq compares the value
 	catUint              // values compared as unsigned integers
 	catFloat             // values compared as floats
@@ -75,10 +77,10 @@ func categoryOf(t reflect.Type, s *Schema) category {
 			return catString
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if t == reflect.TypeFor[time.Duration]() && typ == "number" {
+			return catDuration
+		}
 		if typ == "integer" {
-			if t == reflect.TypeFor[time.Duration]() {
-				return catDuration
-			}
 			return catInt
 		}
 	case reflect.Bool:
@@ -186,7 +188,10 @@ func applyRule(s *Schema, cat category, name, param string) error {
 		return applyOneOf(s, cat, param)
 	case "port":
 		if cat == catInt || cat == catUint {
-			s.Minimum, s.Maximum = "1", "65535"
+			s.Minimum = "1"
+			if s.Maximum == "" || below("65535", s.Maximum) {
+				s.Maximum = "65535"
+			}
 		}
 	case "unique":
 		if cat == catArray && param == "" {
@@ -288,11 +293,14 @@ func applyBound(s *Schema, cat category, name, param string) error {
 			s.Maximum = v
 		case "gt":
 			s.ExclusiveMinimum = v
-			if s.Minimum == "0" && cat == catUint {
-				s.Minimum = "" // the exclusive bound says more
+			if below(s.Minimum, v) {
+				s.Minimum = "" // the type's bound: the exclusive one says more
 			}
 		case "lt":
 			s.ExclusiveMaximum = v
+			if below(v, s.Maximum) {
+				s.Maximum = ""
+			}
 		case "len", "eq":
 			s.Const = v
 		}
@@ -319,10 +327,16 @@ func ptr(n int) *int { return &n }
 func number(cat category, param string) (json.Number, error) {
 	switch cat {
 	case catDuration:
-		if d, err := time.ParseDuration(param); err == nil {
-			return json.Number(strconv.FormatInt(int64(d), 10)), nil
+		// validator/v10 reads "1s" or nanoseconds; the document is in seconds.
+		d, err := time.ParseDuration(param)
+		if err != nil {
+			n, ierr := strconv.ParseInt(param, 0, 64)
+			if ierr != nil {
+				return "", fmt.Errorf("%q is not a duration", param)
+			}
+			d = time.Duration(n)
 		}
-		return number(catInt, param)
+		return json.Number(jsonwrite.AppendSeconds(nil, d)), nil
 	case catInt:
 		n, err := strconv.ParseInt(param, 0, 64)
 		if err != nil {
@@ -342,6 +356,13 @@ func number(cat category, param string) (json.Number, error) {
 		}
 		return floatNumber(f)
 	}
+}
+
+// below reports whether a < b, both set.
+func below(a, b json.Number) bool {
+	x, errA := a.Float64()
+	y, errB := b.Float64()
+	return a != "" && b != "" && errA == nil && errB == nil && x < y
 }
 
 func floatNumber(f float64) (json.Number, error) {
@@ -383,7 +404,13 @@ func applyOneOf(s *Schema, cat category, param string) error {
 		switch cat {
 		case catString:
 			enum = append(enum, w)
-		case catInt, catDuration, catUint:
+		case catDuration:
+			n, err := number(catDuration, w)
+			if err != nil {
+				return err
+			}
+			enum = append(enum, n)
+		case catInt, catUint:
 			// validator/v10 compares the value's decimal form with the words.
 			n, err := strconv.ParseInt(w, 10, 64)
 			if err != nil {

@@ -34,27 +34,27 @@ func TestValidateRulesToJSONSchema(t *testing.T) {
 		{str, "gt=2,lt=5", `{"type":"string","minLength":3,"maxLength":4}`},
 		{str, "eq=abc", `{"type":"string","const":"abc"}`},
 		// values of numbers
-		{i, "min=1,max=10", `{"type":"integer","minimum":1,"maximum":10}`},
-		{i, "gte=-5,lte=0x10", `{"type":"integer","minimum":-5,"maximum":16}`},
-		{i, "gt=0,lt=100", `{"type":"integer","exclusiveMinimum":0,"exclusiveMaximum":100}`},
-		{i, "len=7", `{"type":"integer","const":7}`},
-		{i, "eq=3", `{"type":"integer","const":3}`},
-		{u, "max=200", `{"type":"integer","minimum":0,"maximum":200}`},
-		{u, "gt=1", `{"type":"integer","exclusiveMinimum":1}`},
-		{f, "gt=0.5,lte=99.9", `{"type":"number","exclusiveMinimum":0.5,"maximum":99.9}`},
-		{f, "min=1e3", `{"type":"number","minimum":1000}`},
-		{dur, "min=1s,max=1500", `{"type":"integer","minimum":1000000000,"maximum":1500}`},
+		{i, "min=1,max=10", `{"type":"integer","format":"int64","minimum":1,"maximum":10}`},
+		{i, "gte=-5,lte=0x10", `{"type":"integer","format":"int64","minimum":-5,"maximum":16}`},
+		{i, "gt=0,lt=100", `{"type":"integer","format":"int64","exclusiveMinimum":0,"exclusiveMaximum":100}`},
+		{i, "len=7", `{"type":"integer","format":"int64","const":7}`},
+		{i, "eq=3", `{"type":"integer","format":"int64","const":3}`},
+		{u, "max=200", `{"type":"integer","format":"int32","minimum":0,"maximum":200}`},
+		{u, "gt=1", `{"type":"integer","format":"int32","exclusiveMinimum":1,"maximum":255}`},
+		{f, "gt=0.5,lte=99.9", `{"type":"number","format":"double","exclusiveMinimum":0.5,"maximum":99.9}`},
+		{f, "min=1e3", `{"type":"number","format":"double","minimum":1000}`},
+		{dur, "min=1s,max=1500", `{"type":"number","minimum":1,"maximum":0.0000015}`},
 		{reflect.TypeFor[bool](), "eq=true", `{"type":"boolean","const":true}`},
 		// counts of slices and maps
 		{strs, "min=1,max=5", `{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":5}`},
 		{strs, "len=2", `{"type":"array","items":{"type":"string"},"minItems":2,"maxItems":2}`},
 		{strs, "gt=0,lt=3", `{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":2}`},
 		{strs, "unique", `{"type":"array","items":{"type":"string"},"uniqueItems":true}`},
-		{m, "min=1,max=3", `{"type":"object","additionalProperties":{"type":"integer"},"minProperties":1,"maxProperties":3}`},
+		{m, "min=1,max=3", `{"type":"object","additionalProperties":{"type":"integer","format":"int64"},"minProperties":1,"maxProperties":3}`},
 		// enums, typed
 		{str, "oneof=red green 'light blue'", `{"type":"string","enum":["red","green","light blue"]}`},
-		{i, "oneof=1 2 3", `{"type":"integer","enum":[1,2,3]}`},
-		{u, "oneof=0 255", `{"type":"integer","enum":[0,255],"minimum":0}`},
+		{i, "oneof=1 2 3", `{"type":"integer","format":"int64","enum":[1,2,3]}`},
+		{u, "oneof=0 255", `{"type":"integer","format":"int32","enum":[0,255],"minimum":0,"maximum":255}`},
 		{strPtr, "omitempty,oneof=a b", `{"type":["string","null"],"enum":["a","b",null]}`},
 		// formats
 		{str, "email", `{"type":"string","format":"email"}`},
@@ -63,8 +63,8 @@ func TestValidateRulesToJSONSchema(t *testing.T) {
 		{str, "http_url", `{"type":"string","format":"uri"}`},
 		{str, "https_url", `{"type":"string","format":"uri"}`},
 		{str, "uuid7", `{"type":"string","format":"uuid"}`},
-		{i, "port", `{"type":"integer","minimum":1,"maximum":65535}`},
-		{u, "port", `{"type":"integer","minimum":1,"maximum":65535}`},
+		{i, "port", `{"type":"integer","format":"int64","minimum":1,"maximum":65535}`},
+		{u, "port", `{"type":"integer","format":"int32","minimum":1,"maximum":255}`},
 		{str, "uuid", `{"type":"string","format":"uuid"}`},
 		{str, "uuid4", `{"type":"string","format":"uuid"}`},
 		{str, "ipv4", `{"type":"string","format":"ipv4"}`},
@@ -91,17 +91,17 @@ func TestValidateRulesToJSONSchema(t *testing.T) {
 		{str, "alpha,startswith=ab", `{"allOf":[{"pattern":"^ab"}],"type":"string","pattern":"^[a-zA-Z]+$"}`},
 		// dive: the rules after it go to the elements; keys…endkeys are skipped
 		{strs, "max=3,dive,min=1,email", `{"type":"array","items":{"type":"string","format":"email","minLength":1},"maxItems":3}`},
-		{reflect.TypeFor[[][]int](), "dive,min=1,dive,gte=0", `{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0},"minItems":1}}`},
+		{reflect.TypeFor[[][]int](), "dive,min=1,dive,gte=0", `{"type":"array","items":{"type":"array","items":{"type":"integer","format":"int64","minimum":0},"minItems":1}}`},
 		{reflect.TypeFor[[]*string](), "dive,required,uuid", `{"type":"array","items":{"type":"string","format":"uuid"}}`},
 		{reflect.TypeFor[map[string]string](), "min=1,dive,keys,alpha,endkeys,max=9", `{"type":"object","additionalProperties":{"type":"string","maxLength":9},"minProperties":1}`},
-		{ints, "dive,oneof=1 2", `{"type":"array","items":{"type":"integer","enum":[1,2]}}`},
+		{ints, "dive,oneof=1 2", `{"type":"array","items":{"type":"integer","format":"int64","enum":[1,2]}}`},
 		// ignored: omitempty, required (a required list, not a keyword),
 		// alternatives, rules without a counterpart, rules on other kinds
 		{str, "omitempty,required", `{"type":"string"}`},
 		{str, "email|url", `{"type":"string"}`},
 		{str, "lowercase,ne=x,eqfield=Other,required_if=A 1,excludes=z", `{"type":"string"}`},
-		{i, "email,alpha,unique", `{"type":"integer"}`},
-		{f, "oneof=1.5 2.5", `{"type":"number"}`},
+		{i, "email,alpha,unique", `{"type":"integer","format":"int64"}`},
+		{f, "oneof=1.5 2.5", `{"type":"number","format":"double"}`},
 		{reflect.TypeFor[time.Time](), "gt", `{"type":"string","format":"date-time"}`},
 		{reflect.TypeFor[[]byte](), "min=1", `{"type":"string","contentEncoding":"base64"}`},
 	}
@@ -122,7 +122,7 @@ func TestRequiredRuleMakesFieldsRequired(t *testing.T) {
 	equal(t, got, `{"type":"object","properties":{`+
 		`"a":{"type":"string"},`+
 		`"b":{"type":"string","minLength":2},`+
-		`"c":{"type":"array","items":{"type":"integer"}},`+
+		`"c":{"type":"array","items":{"type":"integer","format":"int64"}},`+
 		`"d":{"type":"string","minLength":2}},`+
 		`"required":["a","b","c"]}`)
 }
@@ -183,7 +183,7 @@ func TestJSONDefault(t *testing.T) {
 		{reflect.TypeFor[int](), "1.5"},
 		{reflect.TypeFor[bool](), "yes"},
 		{reflect.TypeFor[[]int](), "1,2"},
-		{reflect.TypeFor[time.Duration](), "1s"},
+		{reflect.TypeFor[time.Duration](), "soon"},
 		{reflect.TypeFor[time.Time](), "soon"},
 		{reflect.TypeFor[any](), "plain"},
 	} {
@@ -200,14 +200,14 @@ func TestParamDefault(t *testing.T) {
 		raw  string
 		want string
 	}{
-		{reflect.TypeFor[int](), "10", `{"type":"integer","default":10}`},
-		{reflect.TypeFor[int](), " 1_000 ", `{"type":"integer","default":1000}`},
-		{reflect.TypeFor[*uint16](), "8", `{"type":"integer","minimum":0,"default":8}`},
-		{reflect.TypeFor[float64](), "2.50", `{"type":"number","default":2.5}`},
+		{reflect.TypeFor[int](), "10", `{"type":"integer","format":"int64","default":10}`},
+		{reflect.TypeFor[int](), " 1_000 ", `{"type":"integer","format":"int64","default":1000}`},
+		{reflect.TypeFor[*uint16](), "8", `{"type":"integer","format":"int32","minimum":0,"maximum":65535,"default":8}`},
+		{reflect.TypeFor[float64](), "2.50", `{"type":"number","format":"double","default":2.5}`},
 		{reflect.TypeFor[bool](), "yes", `{"type":"boolean","default":true}`},
 		{reflect.TypeFor[string](), "10", `{"type":"string","default":"10"}`},
 		{reflect.TypeFor[level](), "", `{"type":"string","default":""}`},
-		{reflect.TypeFor[[]int](), "1,2", `{"type":"array","items":{"type":"integer"},"default":[1,2]}`},
+		{reflect.TypeFor[[]int](), "1,2", `{"type":"array","items":{"type":"integer","format":"int64"},"default":[1,2]}`},
 		{reflect.TypeFor[[]string](), "a,b", `{"type":"array","items":{"type":"string"},"default":["a","b"]}`},
 		{reflect.TypeFor[time.Duration](), "1h30m", `{"type":"string","default":"1h30m"}`},
 		{reflect.TypeFor[[]time.Duration](), "PT1H,90", `{"type":"array","items":{"type":"string"},"default":["PT1H","90"]}`},
