@@ -254,9 +254,21 @@ func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() 
 		}
 	}
 	mf.required = mf.source == "path" || (!hasDef && shape == decode.Scalar)
+	example, hasExample := f.Tag.Lookup("example")
+	if hasExample {
+		// Read as the default is; a bad example is a mistake found now.
+		vals := []string{example}
+		if shape == decode.Slice {
+			vals = strings.Split(example, ",")
+		}
+		if err := dec(vals, reflect.New(f.Type).UnsafePointer()); err != nil {
+			panic(fmt.Sprintf("brisk: %s: example %q: %v", fieldWhere, example, err))
+		}
+	}
 	c.addParam(openapi.Param{
 		Name: mf.name, In: mf.source, Type: f.Type, Required: mf.required,
 		Default: def, HasDefault: hasDef, Validate: f.Tag.Get("validate"), Description: f.Tag.Get("doc"),
+		Example: example, HasExample: hasExample,
 	})
 	return mf, true
 }

@@ -24,6 +24,7 @@ type routeOptions struct {
 	operationID  string
 	deprecated   bool
 	responses    []openapi.Response
+	examples     []openapi.Example
 }
 
 // Dependencies runs fns before the handler, in order, for their effect (an
@@ -64,13 +65,22 @@ func Deprecated() RouteOption { return func(o *routeOptions) { o.deprecated = tr
 
 // Responses documents a response other than the success one, e.g.
 // Responses(404, "Item not found", nil). body is a value of the response
-// body's type, or nil for the {"detail": …} shape of an HTTPError.
-func Responses(status int, description string, body any) RouteOption {
-	var t reflect.Type
+// body's type, or nil for the {"detail": …} shape of an HTTPError. A
+// declared success status replaces the success response. more can give the
+// response's headers (ResponseHeader) and media type (ResponseContentType).
+// A status outside 100–599 panics.
+func Responses(status int, description string, body any, more ...ResponseOption) RouteOption {
+	if status < 100 || status > 599 {
+		panic(fmt.Sprintf("brisk: Responses(%d, %q): not an HTTP status code (100-599)", status, description))
+	}
+	r := openapi.Response{Status: status, Description: description}
 	if body != nil {
-		t = reflect.TypeOf(body)
+		r.Type = reflect.TypeOf(body)
+	}
+	for _, m := range more {
+		m(&r)
 	}
 	return func(o *routeOptions) {
-		o.responses = append(o.responses, openapi.Response{Status: status, Description: description, Type: t})
+		o.responses = append(o.responses, r)
 	}
 }

@@ -178,9 +178,7 @@ func (p *patternRoutes) find(method string) *route {
 // addRoute compiles and registers a route.
 func (a *App) addRoute(rt *Router, method, pattern string, handler any, opts []RouteOption) {
 	a.mustNotBeServing("route registration")
-	if method == "" {
-		panic("brisk: Handle: empty method")
-	}
+	checkMethod(method, pattern)
 	if pattern == "" || pattern[0] != '/' {
 		panic(fmt.Sprintf("brisk: %s %q: a pattern must begin with '/'", method, pattern))
 	}
@@ -197,7 +195,9 @@ func (a *App) addRoute(rt *Router, method, pattern string, handler any, opts []R
 	if h, ok := handler.(http.Handler); ok {
 		r.raw = h
 	} else {
-		r.plan.Store(compileRoute(a, rt, method, pattern, handler, &r.opts))
+		p := compileRoute(a, rt, method, pattern, handler, &r.opts)
+		checkDocument(p, handler)
+		r.plan.Store(p)
 	}
 	a.insert(r)
 	a.all = append(a.all, r)

@@ -69,7 +69,6 @@ func newReqState(a *App) *reqState {
 	st.root.st = st
 	st.ctxValue = reflect.ValueOf(&st.ctx).Elem()
 	st.writerValue = reflect.ValueOf(&st.writer).Elem()
-	st.enc.enc = nil
 	return st
 }
 

@@ -4,14 +4,13 @@
 package brisk
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
 
 	"github.com/briskgo/brisk/internal/httpstatus"
+	"github.com/briskgo/brisk/internal/jsonwrite"
 )
 
 // respond writes the handler's results.
@@ -33,6 +32,13 @@ func (a *App) respond(st *reqState, p *routePlan, w http.ResponseWriter, out []r
 			a.writeResponse(st, w, resp)
 			return
 		}
+	}
+	if v.Kind() == reflect.Pointer && v.IsNil() && httpstatus.BodyAllowed(p.status) {
+		// The document describes the pointee, as FastAPI's response_model
+		// does: null is not what it promises, so this is the server's
+		// mistake (a 500, logged), as FastAPI's ResponseValidationError.
+		panic(fmt.Sprintf("brisk: handler %s returned a nil %s and no error; return an error (e.g. brisk.Error(404, nil)) or a value",
+			p.handler.name, v.Type()))
 	}
 	a.writeResult(st, w, p.status, v.Interface())
 }
@@ -83,39 +89,21 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 	return err
 }
 
-// encoder serialises JSON bodies into a reused buffer, without HTML escaping
-// (as FastAPI's JSONResponse).
+// encoder serialises JSON bodies into a reused buffer as jsonwrite writes
+// them: encoding/json's output without HTML escaping (as FastAPI's
+// JSONResponse), nil slices and maps as [] and {}, durations in seconds, so
+// that every body is what the OpenAPI document says.
 type encoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	w jsonwrite.Encoder
 }
 
-func newEncoder() *encoder {
-	e := &encoder{}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}
+func newEncoder() *encoder { return &encoder{} }
 
 // encode returns v as JSON; the bytes are valid until the next call.
-func (e *encoder) encode(v any) ([]byte, error) {
-	if e.enc == nil {
-		e.enc = json.NewEncoder(&e.buf)
-		e.enc.SetEscapeHTML(false)
-	}
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
-		return nil, err
-	}
-	b := e.buf.Bytes()
-	return b[:len(b)-1], nil // Encode's trailing newline
-}
+func (e *encoder) encode(v any) ([]byte, error) { return e.w.Encode(v) }
 
 // marshalJSON is encode with a buffer of its own.
-func marshalJSON(v any) ([]byte, error) {
-	b, err := newEncoder().encode(v)
-	return bytes.Clone(b), err
-}
+func marshalJSON(v any) ([]byte, error) { return jsonwrite.Marshal(v) }
 
 // Shared, never-mutated header values: assigning them saves an allocation per
 // response. Their capacity equals their length, so an Add copies.

@@ -100,8 +100,9 @@ type everything struct {
 	Tree     node               `json:"tree"`
 	Slice    []Inner            `json:"slice"`
 	Hidden   int                `json:"-"`
-	Dash     int                `json:"-,"`
-	unexp    int
+	//lint:ignore SA5008 the name "-" on purpose, as encoding/json documents
+	Dash  int `json:"-,"`
+	unexp int
 }
 
 // Values holding no nil slice, nil map or duration are written exactly as
@@ -133,7 +134,7 @@ func TestMatchesEncodingJSON(t *testing.T) {
 	}
 	for _, x := range []any{
 		v, &v, []any{v}, map[string]any{"v": &v},
-		nil, 0, -0.0, 1e-7, 123456789.0, float32(1e-7), math.SmallestNonzeroFloat64, math.MaxFloat64,
+		nil, 0, math.Copysign(0, -1), 1e-7, 123456789.0, float32(1e-7), math.SmallestNonzeroFloat64, math.MaxFloat64,
 		"", "plain", []int{}, map[string]int{}, struct{}{}, [0]int{},
 		[]everything{v}, // addressable elements: pointer-receiver marshalers apply
 	} {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/httpstatus"
 )
 
@@ -499,6 +500,9 @@ func (g *generator) paramSchema(t reflect.Type, rules []string) (*Schema, error)
 		s = &Schema{Type: "string", Format: "date-time"}
 	case t == reflect.TypeFor[time.Duration](), reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()):
 		s = &Schema{Type: "string"}
+		if decode.IsUUID(t) {
+			s.Format = "uuid"
+		}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
 		items, err := g.paramSchema(t.Elem(), dive)
 		if err != nil {

@@ -8,8 +8,10 @@ import (
 
 type orderUUID [16]byte
 
-func (o *orderUUID) UnmarshalText([]byte) error  { return nil }
-func (o orderUUID) MarshalText() ([]byte, error) { return []byte("00000000-0000-0000-0000-000000000000"), nil }
+func (o *orderUUID) UnmarshalText([]byte) error { return nil }
+func (o orderUUID) MarshalText() ([]byte, error) {
+	return []byte("00000000-0000-0000-0000-000000000000"), nil
+}
 
 type hash16 [16]byte // a 16-byte text type that is no UUID
 

@@ -170,7 +170,7 @@ func (g *generator) collect(t reflect.Type) {
 			g.order = append(g.order, t)
 		}
 		fields, _ := jsonfields.Of(t)
-	for _, f := range fields {
+		for _, f := range fields {
 			g.collect(f.Type)
 		}
 	}
