@@ -32,6 +32,7 @@ func isBodyType(t reflect.Type) bool {
 
 // bodyBinder binds the JSON body into a value of type t.
 func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
+	checkTags(t, where)
 	dec, err := jsonbody.Compile(t)
 	if err != nil {
 		panic(fmt.Sprintf("brisk: %s: %v", where(), err))

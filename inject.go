@@ -61,6 +61,11 @@ type routePlan struct {
 	exposesRequest bool // some call takes *http.Request or http.ResponseWriter
 
 	op openapi.Operation
+
+	// inferred: the parameters bound from the request by their type (request
+	// models, bodies, path scalars), checked by Provide: a provider of one of
+	// these types registered later would silently not apply.
+	inferred []inferredParam
 }
 
 // compiler holds what compiling one route needs.
@@ -169,17 +174,20 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 			cp.deps = append(cp.deps, s)
 			cp.binders[i] = bindSlot(s)
 		case isRequestModel(pt):
+			c.infer(pt, where)
 			cp.binders[i], ranks[i] = c.modelBinder(pt, where), rankModel
 		case isBodyType(pt):
 			if bodies++; bodies > 1 {
 				panic(fmt.Sprintf("brisk: %s: a second JSON body parameter; take one struct holding both", where()))
 			}
+			c.infer(pt, where)
 			cp.binders[i], ranks[i] = c.bodyBinder(pt, where), rankBody
 		case decode.IsScalar(pt):
 			if positional >= len(c.pathNames) {
 				panic(fmt.Sprintf("brisk: %s: takes path parameter %d but the pattern names %d (%v)",
 					where(), positional+1, len(c.pathNames), c.pathNames))
 			}
+			c.infer(pt, where)
 			cp.binders[i], ranks[i] = c.pathBinder(pt, positional, scratch), rankPath
 			c.addParam(openapi.Param{Name: c.pathNames[positional], In: "path", Type: pt, Required: true})
 			positional++

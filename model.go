@@ -54,6 +54,7 @@ type modelField struct {
 }
 
 func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
+	checkTags(t, where)
 	ptr := t.Kind() == reflect.Pointer
 	st := t
 	if ptr {

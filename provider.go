@@ -49,6 +49,10 @@ func newProvider(fn any) *provider {
 	if t.Out(0) == errorType {
 		bad()
 	}
+	if out := t.Out(0); unnamedBuiltin(out) {
+		panic(fmt.Sprintf("brisk: Provide: provider %s returns %s, a built-in type: it would replace every parameter of that type "+
+			"(path parameters, bodies) in the routes it reaches; declare a named type (type Token %s) and return that", name, out, out))
+	}
 	shape.valueType = t.Out(0)
 	return &provider{fn: v, typ: t.Out(0), name: name, results: shape}
 }
@@ -105,4 +109,60 @@ func (c *compiler) needProvided(pd providedDependency) {
 		panic(fmt.Sprintf("brisk: %s %s: dependency %s: no provider of %s is visible", c.method, c.pattern, pd.name, pd.typ))
 	}
 	c.need(p, func() string { return fmt.Sprintf("%s %s: dependency %s", c.method, c.pattern, pd.name) })
+}
+
+// unnamedBuiltin reports the types a provider may not return: predeclared
+// ones (string, int, bool, …) and unnamed slices, maps and arrays, which
+// mean path parameters and JSON bodies everywhere else.
+func unnamedBuiltin(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Array:
+		return t.Name() == ""
+	case reflect.Pointer, reflect.Interface, reflect.Struct, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return false
+	}
+	return t.PkgPath() == ""
+}
+
+// inferredParam is a parameter a route binds from the request by its type.
+type inferredParam struct {
+	typ   reflect.Type
+	where string // the route, function and parameter, for messages
+}
+
+func (c *compiler) infer(t reflect.Type, where func() string) {
+	c.plan.inferred = append(c.plan.inferred, inferredParam{typ: t, where: where()})
+}
+
+// checkProvidedLate panics when p, about to be provided on rt, would have
+// applied to a route already registered under rt that took p's type from
+// the request instead: providers must come before the routes that use them,
+// and the mistake is otherwise silent (a provided *sql.DB read from the
+// body, a provided string replacing a path parameter).
+func (a *App) checkProvidedLate(rt *Router, p *provider) {
+	for _, r := range a.all {
+		if !r.router.within(rt) {
+			continue
+		}
+		plan := r.plan.Load()
+		if plan == nil {
+			continue
+		}
+		for _, in := range plan.inferred {
+			if in.typ == p.typ {
+				panic(fmt.Sprintf("brisk: Provide: provider %s of %s is registered after the route that takes it: %s reads it from the request "+
+					"(as a request model, JSON body or path parameter); register providers before their routes", p.name, p.typ, in.where))
+			}
+		}
+	}
+}
+
+// within reports whether rt is r or one of r's nested groups.
+func (rt *Router) within(r *Router) bool {
+	for x := rt; x != nil; x = x.parent {
+		if x == r {
+			return true
+		}
+	}
+	return false
 }

@@ -128,6 +128,7 @@ func (rt *Router) Provide(providers ...any) {
 		if old, ok := rt.providers[p.typ]; ok {
 			panic(fmt.Sprintf("brisk: Provide: %s already provides %s; use Override to replace it", old.name, p.typ))
 		}
+		rt.app.checkProvidedLate(rt, p)
 		rt.providers[p.typ] = p
 	}
 }
