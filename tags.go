@@ -10,8 +10,9 @@ import (
 	"strings"
 )
 
-// sourceTags are the tag keys that bind a field to part of the request.
-var sourceTags = []string{"path", "query", "header", "cookie", "body", "form"}
+// sourceTags are the tag keys that bind a field to part of the request:
+// the model sources, and forms'.
+var sourceTags = append(sources[:len(sources):len(sources)], "form")
 
 // foreignSources are other frameworks' source tags (and FastAPI's word),
 // each with the Brisk tag that means it.

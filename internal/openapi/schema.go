@@ -325,15 +325,15 @@ func (g *generator) object(t reflect.Type) (*Schema, error) {
 	return s, nil
 }
 
-// SourceTags are the struct tags that bind a request-model field to a part
+// sourceTags are the struct tags that bind a request-model field to a part
 // of the request other than the JSON body. Such a field's `default` (and
 // `example`) is read as that parameter's is, even where the struct is also
 // written as JSON (a handler may return its request model).
-var SourceTags = []string{"path", "query", "header", "cookie", "form"}
+var sourceTags = []string{"path", "query", "header", "cookie", "form"}
 
 // isParamField reports whether f carries a source tag.
 func isParamField(f jsonfields.Field) bool {
-	for _, tag := range SourceTags {
+	for _, tag := range sourceTags {
 		if _, ok := f.StructField.Tag.Lookup(tag); ok {
 			return true
 		}
