@@ -44,7 +44,8 @@ func (a *App) docsAssetsURL() string {
 	return strings.TrimSuffix(page, "/") + "/assets"
 }
 
-// addDocsAssets routes every regular file in Config.DocsAssets' root and
+// addDocsAssets routes every regular file in Config.DocsAssets' root (but
+// names with chi's pattern characters) and
 // returns the base URL the pages load them from ("" when there is none).
 func (a *App) addDocsAssets() string {
 	fsys := a.cfg.DocsAssets
@@ -57,8 +58,8 @@ func (a *App) addDocsAssets() string {
 		panic(fmt.Sprintf("brisk: reading Config.DocsAssets: %v", err))
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
+		if !e.Type().IsRegular() || strings.ContainsAny(e.Name(), "{}*") {
+			continue // a folder, or a name chi would read as a pattern
 		}
 		etag, err := fileETag(fsys, e.Name())
 		if err != nil {

@@ -20,6 +20,7 @@ func docsFS() fstest.MapFS {
 		"redoc.standalone.js":  {Data: []byte("window.Redoc = {}")},
 		"redoc.LICENSE":        {Data: []byte("MIT")},
 		"sub/hidden.js":        {Data: []byte("not served")},
+		"{id}.js":              {Data: []byte("not a pattern")},
 	}
 }
 
@@ -56,7 +57,7 @@ func TestDocsAssetsServedByTheApp(t *testing.T) {
 
 	assert.Equal(t, "text/css; charset=utf-8", do(t, srv, "GET", "/docs/assets/swagger-ui.css", "").Header.Get("Content-Type"))
 	assert.Equal(t, "MIT", do(t, srv, "GET", "/docs/assets/redoc.LICENSE", "").Body)
-	for _, p := range []string{"/docs/assets/sub/hidden.js", "/docs/assets/", "/docs/assets/nope.js", "/docs/assets/../redoc.LICENSE"} {
+	for _, p := range []string{"/docs/assets/sub/hidden.js", "/docs/assets/", "/docs/assets/nope.js", "/docs/assets/../redoc.LICENSE", "/docs/assets/x.js", "/docs/assets/{id}.js"} {
 		res := do(t, srv, "GET", p, "")
 		assert.Equal(t, 404, res.Status, p)
 		assert.JSONEq(t, `{"detail":"Not Found"}`, res.Body, p)
