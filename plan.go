@@ -22,11 +22,10 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 	st.prepare(p)
 	args := st.args[:p.maxArgs]
 	for _, c := range p.steps {
-		if !st.depsReady(c) {
-			st.markFailed(c)
-			continue
-		}
-		ok := true
+		// A call whose dependencies failed is not run, but its own inputs
+		// are still read and checked: every error of the tree is reported
+		// together, the dependencies' first, as FastAPI does.
+		ok := st.depsReady(c)
 		firstErr := len(st.errs)
 		for _, i := range c.order {
 			if !c.binders[i](st, w, r, &args[i]) {

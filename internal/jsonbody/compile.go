@@ -15,6 +15,7 @@ import (
 
 	wire "github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/jsonfields"
+	"github.com/briskgo/brisk/internal/validation"
 )
 
 // kind is what a node decodes, in encoding/json's terms.
@@ -293,6 +294,12 @@ func (c *compiler) structFields(n *node, t reflect.Type, path string) error {
 		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
 		default:
 			f.required = f.def == nil && !jf.OmitEmpty && !jf.OmitZero
+		}
+		// validate:"required" means present, as pydantic's required (and the
+		// OpenAPI document) say, whatever the kind; a zero number or false
+		// sent is present (see validation.Check).
+		if f.def == nil && validation.HasRequired(jf.StructField.Tag.Get("validate")) {
+			f.required = true
 		}
 		n.fields[i] = f
 		n.exact[jf.Name] = i

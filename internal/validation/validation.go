@@ -299,7 +299,7 @@ func (v *Validator) checkStruct(s any, t reflect.Type, prefix []any, top bool, o
 		root = t.Name() + "."
 	}
 	for _, fe := range errs {
-		if nilOptional(fe) {
+		if nilOptional(fe) || presentNumber(fe) {
 			continue
 		}
 		ns := strings.TrimPrefix(fe.StructNamespace(), root)
@@ -399,6 +399,41 @@ func closing(ns string) int {
 // nilOptional reports whether fe is a rule other than the required family
 // failing on a nil pointer: None for an Optional field in pydantic, which
 // its constraints do not check (validator checks them unless omitempty).
+// presentNumber reports a "required" failure on a number or bool: that
+// validator/v10 calls its zero value absent, where pydantic's required, the
+// OpenAPI document and Brisk's binding mean "present". Absence is reported
+// by the binding (a missing body key, a missing parameter); a 0 or false
+// that was sent is a value. To ask for non-zero, use ne=0 (or gt=0, min=1),
+// for true, eq=true.
+func presentNumber(fe validator.FieldError) bool {
+	if fe.Tag() != "required" {
+		return false
+	}
+	switch fe.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// HasRequired reports whether a validate tag has "required" among the
+// rules of the value itself (before any "dive").
+func HasRequired(tag string) bool {
+	for tag != "" {
+		var rule string
+		rule, tag, _ = strings.Cut(tag, ",")
+		switch rule {
+		case "required":
+			return true
+		case "dive":
+			return false
+		}
+	}
+	return false
+}
+
 func nilOptional(fe validator.FieldError) bool {
 	if strings.HasPrefix(fe.Tag(), "required") {
 		return false
