@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -120,25 +119,6 @@ func bgClient(srv *httptest.Server) *http.Client {
 	tr.MaxConnsPerHost = 1
 	tr.MaxIdleConnsPerHost = 1
 	return &http.Client{Transport: tr, Timeout: bgGuard}
-}
-
-// bgResponse is a response read to its end.
-type bgResponse struct {
-	*http.Response
-	Body string
-}
-
-// bgDo sends a request with client and reads the whole response.
-func bgDo(t *testing.T, client *http.Client, method, url string) bgResponse {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	require.NoError(t, err)
-	resp, err := client.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err, "reading the body of %s %s", method, url)
-	return bgResponse{Response: resp, Body: string(b)}
 }
 
 // bgLogRecords returns the JSON log records whose msg is msg.

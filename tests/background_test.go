@@ -126,8 +126,8 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 	}
 	// A buffered response carries an explicit Content-Length, and the task
 	// starts once all of it has been written.
-	buffered := func(body string) func(t *testing.T, res bgResponse, sent string) {
-		return func(t *testing.T, res bgResponse, sent string) {
+	buffered := func(body string) func(t *testing.T, res result, sent string) {
+		return func(t *testing.T, res result, sent string) {
 			assert.Equal(t, body, res.Body)
 			assert.Equal(t, int64(len(body)), res.ContentLength, "explicit Content-Length")
 			assert.Empty(t, res.TransferEncoding)
@@ -138,7 +138,7 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 	// A streamed response is chunked; on a server set up by ConfigureServer
 	// (as Run's is) the whole stream, down to the zero-length chunk that
 	// ends it, is on the wire when the task starts.
-	chunked := func(t *testing.T, res bgResponse, sent string) {
+	chunked := func(t *testing.T, res result, sent string) {
 		assert.Equal(t, "first,second", res.Body)
 		assert.Equal(t, []string{"chunked"}, res.TransferEncoding)
 		assert.True(t, strings.HasSuffix(sent, "\r\n\r\n6\r\nfirst,\r\n6\r\nsecond\r\n0\r\n\r\n"),
@@ -148,7 +148,7 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 	// wrote is on the wire when the task starts; net/http writes the
 	// zero-length chunk that ends the stream right after ServeHTTP returns,
 	// concurrently with the task (docs/background-tasks.md explains this).
-	chunkedUnconfigured := func(t *testing.T, res bgResponse, sent string) {
+	chunkedUnconfigured := func(t *testing.T, res result, sent string) {
 		assert.Equal(t, "first,second", res.Body)
 		assert.Equal(t, []string{"chunked"}, res.TransferEncoding)
 		assert.Contains(t, sent, "\r\n\r\n6\r\nfirst,\r\n6\r\nsecond\r\n", "every chunk was on the wire when the task started")
@@ -161,7 +161,7 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 		plain   bool   // a plain httptest server, not set up by ConfigureServer
 		status  int
 		headers map[string]string
-		check   func(t *testing.T, res bgResponse, sent string)
+		check   func(t *testing.T, res result, sent string)
 	}{{
 		name:   "JSON",
 		setup:  func(app *brisk.App, b *blockedTask) { app.Post("/notify/{email}", typed(b)) },
@@ -301,10 +301,10 @@ func TestBackgroundResponseCompleteBeforeTaskStarts(t *testing.T) {
 
 			// The client reads the whole response while the task is blocked:
 			// if the server waited for the task, this would time out.
-			res := bgDo(t, bgClient(srv), "POST", srv.URL+path)
+			res := send(t, srv, request{Client: bgClient(srv), Method: "POST", Path: path})
 			sent := bgRecv(t, task.started, "the task to start")
 
-			assert.Equal(t, tc.status, res.StatusCode)
+			assert.Equal(t, tc.status, res.Status)
 			for k, v := range tc.headers {
 				assert.Equal(t, v, res.Header.Get(k), k)
 			}
@@ -343,22 +343,16 @@ func TestBackgroundKeepAlive(t *testing.T) {
 
 	var reused []bool
 	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) }}
-	send := func(method, path string) bgResponse {
-		req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), method, srv.URL+path, nil)
-		require.NoError(t, err)
-		resp, err := client.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return bgResponse{Response: resp, Body: string(b)}
+	traced := httptrace.WithClientTrace(context.Background(), trace)
+	call := func(method, path string) result {
+		return send(t, srv, request{Client: client, Ctx: traced, Method: method, Path: path})
 	}
 
-	assert.Equal(t, `{"message":"json"}`, send("POST", "/json").Body)
+	assert.Equal(t, `{"message":"json"}`, call("POST", "/json").Body)
 	bgRecv(t, first.started, "the first task to start")
-	assert.Equal(t, "first,second", send("POST", "/stream").Body, "served while the first task is blocked")
+	assert.Equal(t, "first,second", call("POST", "/stream").Body, "served while the first task is blocked")
 	bgRecv(t, second.started, "the second task to start")
-	assert.Equal(t, `"pong"`, send("GET", "/ping").Body, "served while both tasks are blocked")
+	assert.Equal(t, `"pong"`, call("GET", "/ping").Body, "served while both tasks are blocked")
 
 	assert.Equal(t, []bool{false, true, true}, reused, "one connection for the three requests")
 	assert.Equal(t, int32(1), wire.accepted.Load())
@@ -397,13 +391,13 @@ func TestBackgroundHTTP2(t *testing.T) {
 	client := srv.Client()
 	client.Timeout = bgGuard
 
-	res := bgDo(t, client, "POST", srv.URL+"/json")
+	res := send(t, srv, request{Client: client, Method: "POST", Path: "/json"})
 	assert.Equal(t, 2, res.ProtoMajor)
 	assert.Equal(t, `{"message":"json"}`, res.Body)
 	assert.Equal(t, int64(len(res.Body)), res.ContentLength)
 	bgRecv(t, jsonTask.started, "the JSON task to start")
 
-	res = bgDo(t, client, "POST", srv.URL+"/stream")
+	res = send(t, srv, request{Client: client, Method: "POST", Path: "/stream"})
 	assert.Equal(t, 2, res.ProtoMajor)
 	assert.Equal(t, "first,second", res.Body)
 	bgRecv(t, streamTask.started, "the streamed task to start")
@@ -440,7 +434,7 @@ func TestBackgroundTasksSharedByProvidersAndHandler(t *testing.T) {
 
 	var requests [2][]*brisk.BackgroundTasks
 	for i := range requests {
-		require.Equal(t, 200, do(t, srv, "POST", "/share", "").Status)
+		require.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/share"}).Status)
 		for range 4 { // route dependency, two providers, handler
 			requests[i] = append(requests[i], bgRecv(t, seen, "a function to report its tasks"))
 		}
@@ -503,7 +497,7 @@ func TestBackgroundTasksRunInOrderAdded(t *testing.T) {
 	}, brisk.Dependencies(func(bg *brisk.BackgroundTasks) { addTask(bg, "route dependency") }))
 	srv := serve(t, app)
 
-	require.Equal(t, 200, do(t, srv, "POST", "/order", "").Status)
+	require.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/order"}).Status)
 	bgRecv(t, done, "the last task")
 	want := []string{"route dependency", "first provider, AddTask", "first provider, Add", "second provider, Add",
 		"handler, AddTask 1", "handler, Add"}
@@ -536,7 +530,7 @@ func TestBackgroundFailingTasksAreIsolated(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/jobs/7", "")
+	res := send(t, srv, request{Method: "POST", Path: "/jobs/7"})
 	assert.Equal(t, 200, res.Status)
 	assert.JSONEq(t, `{"message":"queued 7"}`, res.Body)
 	bgShutdown(t, app)
@@ -562,7 +556,7 @@ func TestBackgroundFailingTasksAreIsolated(t *testing.T) {
 	assert.Equal(t, "smtp: connection refused for 7", failed[0]["error"])
 
 	// The server, and the tasks of later requests, go on.
-	res = do(t, srv, "POST", "/jobs/8", "")
+	res = send(t, srv, request{Method: "POST", Path: "/jobs/8"})
 	assert.Equal(t, 200, res.Status)
 	bgShutdown(t, app)
 	assert.Equal(t, []string{"before 7", "after 7", "before 8", "after 8"}, ran.get())
@@ -642,7 +636,7 @@ func TestBackgroundTasksDiscardedOnErrorResponses(t *testing.T) {
 		if c.body != "" {
 			method = "POST"
 		}
-		res := do(t, srv, method, c.path, c.body)
+		res := send(t, srv, request{Method: method, Path: c.path, JSON: c.body})
 		assert.Equal(t, c.status, res.Status, c.path)
 		assert.Contains(t, res.Body, c.detail, c.path)
 	}
@@ -678,21 +672,21 @@ func TestBackgroundOwnResponseKeepsTasks(t *testing.T) {
 	mw.Post("/text", func(_ auditDep) *brisk.Response { return brisk.Text(409, "conflict, my way") })
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/text", "")
+	res := send(t, srv, request{Method: "POST", Path: "/text"})
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "bad, but my answer", res.Body)
 	assert.Equal(t, strconv.Itoa(len(res.Body)), res.Header.Get("Content-Length"))
 
-	res = do(t, srv, "POST", "/json", "")
+	res = send(t, srv, request{Method: "POST", Path: "/json"})
 	assert.Equal(t, 201, res.Status)
 	assert.Equal(t, `{"message":"created"}`, res.Body)
 	assert.Equal(t, strconv.Itoa(len(res.Body)), res.Header.Get("Content-Length"))
 
-	res = do(t, srv, "POST", "/redirect", "")
+	res = send(t, srv, request{Method: "POST", Path: "/redirect"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "/elsewhere", res.Header.Get("Location"))
 
-	res = do(t, srv, "POST", "/mw/text", "")
+	res = send(t, srv, request{Method: "POST", Path: "/mw/text"})
 	assert.Equal(t, 409, res.Status)
 	assert.Equal(t, "yes", res.Header.Get("X-Layer"))
 	assert.Equal(t, "conflict, my way", res.Body)
@@ -741,7 +735,7 @@ func TestBackgroundCleanupsRunAfterTasks(t *testing.T) {
 	app.Post("/abort", func(u bgUserDep) Message { panic(http.ErrAbortHandler) })
 	srv := serve(t, app)
 
-	assert.Equal(t, 200, do(t, srv, "POST", "/work", "").Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/work"}).Status)
 	assert.Equal(t, []string{
 		"task of db provider (closed: false)",
 		"task of user provider",
@@ -750,7 +744,7 @@ func TestBackgroundCleanupsRunAfterTasks(t *testing.T) {
 		"close db",
 	}, take(t, events, 5))
 
-	assert.Equal(t, 409, do(t, srv, "POST", "/fail", "").Status)
+	assert.Equal(t, 409, send(t, srv, request{Method: "POST", Path: "/fail"}).Status)
 	assert.Equal(t, []string{"close user", "close db"}, take(t, events, 2), "tasks discarded, cleanups still run")
 
 	// A response broken off (a panic after it started, or net/http's abort
@@ -790,7 +784,7 @@ func TestBackgroundShutdownWaitsForBlockedTask(t *testing.T) {
 		return Message{Message: "queued"}
 	})
 	srv := serve(t, app)
-	assert.Equal(t, 200, do(t, srv, "POST", "/slow", "").Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/slow"}).Status)
 	bgRecv(t, started, "the task to start")
 
 	ctx, cancel := context.WithTimeout(context.Background(), bgGuard)
@@ -847,8 +841,8 @@ func TestBackgroundShutdownDeadline(t *testing.T) {
 	})
 	srv := serve(t, app)
 	t.Cleanup(releaseStuck) // before serve's cleanup drains the app
-	assert.Equal(t, 200, do(t, srv, "POST", "/stuck", "").Status)
-	assert.Equal(t, 200, do(t, srv, "POST", "/watcher", "").Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/stuck"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/watcher"}).Status)
 	bgRecv(t, stuckStarted, "the stuck task to start")
 	bgRecv(t, watcherStarted, "the watching task to start")
 
@@ -866,7 +860,7 @@ func TestBackgroundShutdownDeadline(t *testing.T) {
 
 	// Past the deadline, a request is still answered; its tasks are
 	// dropped, and said so.
-	assert.Equal(t, `"answered"`, do(t, srv, "POST", "/late", "").Body)
+	assert.Equal(t, `"answered"`, send(t, srv, request{Method: "POST", Path: "/late"}).Body)
 	dropped := bgLogRecords(t, logs, "background: tasks scheduled after a Shutdown deadline passed; dropped")
 	require.Len(t, dropped, 1)
 	assert.Equal(t, "/late", dropped[0]["path"])
@@ -992,10 +986,10 @@ func TestBackgroundAddTaskMismatchPanics(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/send-notification/a@example.com", "")
+	res := send(t, srv, request{Method: "POST", Path: "/send-notification/a@example.com"})
 	assert.Equal(t, 500, res.Status)
 	assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body)
-	res = do(t, srv, "POST", "/typed/5", "")
+	res = send(t, srv, request{Method: "POST", Path: "/typed/5"})
 	assert.Equal(t, 500, res.Status)
 
 	panics := bgLogRecords(t, logs, "brisk: panic serving request")
@@ -1006,7 +1000,7 @@ func TestBackgroundAddTaskMismatchPanics(t *testing.T) {
 	assert.Contains(t, panics[0]["stack"], "TestBackgroundAddTaskMismatchPanics", "the stack points at the call")
 	assert.Contains(t, panics[1]["panic"], "args[0] has type int, want int64 (AddTask does no conversion: pass int64(x))")
 
-	res = do(t, srv, "POST", "/fine/b@example.com", "")
+	res = send(t, srv, request{Method: "POST", Path: "/fine/b@example.com"})
 	assert.Equal(t, 200, res.Status)
 	bgShutdown(t, app)
 	assert.Equal(t, int32(1), ran.Load(), "only the fine request's task ran")
@@ -1026,7 +1020,7 @@ func TestBackgroundTaskAddedTooLate(t *testing.T) {
 		return "ok"
 	})
 	srv := serve(t, app)
-	assert.Equal(t, 200, do(t, srv, "POST", "/leak", "").Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/leak"}).Status)
 	bg := bgRecv(t, kept, "the handler's tasks")
 	bgRecv(t, started, "the first task") // the list was handed over before its first task started
 	bg.AddTask(bgNeverRuns, &ran)
@@ -1074,7 +1068,7 @@ func TestBackgroundKeptTasksDoNotReachLaterRequests(t *testing.T) {
 	})
 	srv := serve(t, app)
 	client := bgClient(srv)
-	bgDo(t, client, "POST", srv.URL+"/leak")
+	send(t, srv, request{Client: client, Method: "POST", Path: "/leak"})
 	bg := bgRecv(t, kept, "the handler's tasks")
 
 	const requests = 50
@@ -1140,7 +1134,7 @@ func TestBackgroundShutdownAfterResponseWaitsForItsTasks(t *testing.T) {
 	client := bgClient(srv)
 	for i := range 300 {
 		path := []string{"/json", "/empty", "/streamed"}[i%3]
-		bgDo(t, client, "POST", srv.URL+path)
+		send(t, srv, request{Client: client, Method: "POST", Path: path})
 		bgShutdown(t, app)
 		require.Equal(t, int32(i+1), ran.Load(), "request %d (%s): its task ran before Shutdown returned", i, path)
 	}

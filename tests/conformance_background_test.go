@@ -50,7 +50,7 @@ func TestFastAPIBackgroundTasksTutorial001(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/send-notification/foo@example.com"})
+	res := send(t, srv, request{Method: "POST", Path: "/send-notification/foo@example.com"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"message": "Notification sent in the background"}`, res)
 
@@ -94,7 +94,7 @@ func TestFastAPIBackgroundTasksTutorial002(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/send-notification/foo@example.com?q=some-query"})
+	res := send(t, srv, request{Method: "POST", Path: "/send-notification/foo@example.com?q=some-query"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"message": "Message sent"}`, res)
 
@@ -127,7 +127,7 @@ func TestStarletteBackgroundTask(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, path := range []string{"/plain", "/typed", "/stream"} {
-		res := confDo(t, srv, confReq{Path: path})
+		res := send(t, srv, request{Path: path})
 		assert.Equal(t, 200, res.Status, path)
 		assert.Contains(t, res.Body, "task initiated", path)
 		select {
@@ -159,7 +159,7 @@ func TestStarletteBackgroundMultipleTasks(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, "tasks initiated", res.Body)
 	confDrain(t, app)
 	mu.Lock()
@@ -193,7 +193,7 @@ func TestStarletteBackgroundMultiTasksFailureAvoidsNextExecution(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "tasks initiated", res.Body)
 	confDrain(t, app)
@@ -204,7 +204,7 @@ func TestStarletteBackgroundMultiTasksFailureAvoidsNextExecution(t *testing.T) {
 	assert.Contains(t, logs.String(), "task panicked")
 
 	// The server keeps serving.
-	assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/"}).Status)
 }
 
 // FastAPI's solve_dependencies discards the request's background tasks when
@@ -232,16 +232,16 @@ func TestFastAPIBackgroundTasksDiscardedOnErrors(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/items/1", Headers: []string{"X-Token", "wrong"}})
+	res := send(t, srv, request{Path: "/items/1", Headers: []string{"X-Token", "wrong"}})
 	assert.Equal(t, 401, res.Status)
 	assertJSON(t, `{"detail":"bad token"}`, res)
-	res = confDo(t, srv, confReq{Path: "/items/0", Headers: []string{"X-Token", "secret"}})
+	res = send(t, srv, request{Path: "/items/0", Headers: []string{"X-Token", "secret"}})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"Item not found"}`, res)
-	res = confDo(t, srv, confReq{Path: "/items/x", Headers: []string{"X-Token", "secret"}})
+	res = send(t, srv, request{Path: "/items/x", Headers: []string{"X-Token", "secret"}})
 	assert.Equal(t, 422, res.Status)
 
-	res = confDo(t, srv, confReq{Path: "/items/1", Headers: []string{"X-Token", "secret"}})
+	res = send(t, srv, request{Path: "/items/1", Headers: []string{"X-Token", "secret"}})
 	assert.Equal(t, 200, res.Status)
 	confDrain(t, app)
 	close(ran)

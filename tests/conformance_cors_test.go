@@ -36,13 +36,13 @@ func corsApp(t *testing.T, cfg middleware.CORSConfig, handlerHeaders ...string) 
 	return app, ran
 }
 
-func preflight(origin, method string, more ...string) confReq {
+func preflight(origin, method string, more ...string) request {
 	h := []string{"Origin", origin, "Access-Control-Request-Method", method}
-	return confReq{Method: "OPTIONS", Path: "/", Headers: append(h, more...)}
+	return request{Method: "OPTIONS", Path: "/", Headers: append(h, more...)}
 }
 
-func simple(origin string, more ...string) confReq {
-	return confReq{Path: "/", Headers: append([]string{"Origin", origin}, more...)}
+func simple(origin string, more ...string) request {
+	return request{Path: "/", Headers: append([]string{"Origin", origin}, more...)}
 }
 
 var allMethods = map[string]bool{"DELETE": true, "GET": true, "HEAD": true, "OPTIONS": true, "PATCH": true, "POST": true, "PUT": true}
@@ -55,7 +55,7 @@ func TestStarletteCORSAllowAll(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example"))
+	res := send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
@@ -64,7 +64,7 @@ func TestStarletteCORSAllowAll(t *testing.T) {
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network", "Origin")
 	assert.Equal(t, allMethods, tokenSet(res.Header.Get("Access-Control-Allow-Methods")))
 
-	res = confDo(t, srv, simple("https://example.org"))
+	res = send(t, srv, simple("https://example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
@@ -75,13 +75,13 @@ func TestStarletteCORSAllowAll(t *testing.T) {
 	// The credentialed and Authorization variants of Starlette 0.x's test:
 	// the origin is echoed whatever the request carries.
 	for _, extra := range [][]string{{"Cookie", "star_cookie=sugar"}, {"Authorization", "Some_token"}} {
-		res = confDo(t, srv, simple("https://example.org", extra...))
+		res = send(t, srv, simple("https://example.org", extra...))
 		assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"), extra[0])
 		assert.Equal(t, "X-Status", res.Header.Get("Access-Control-Expose-Headers"), extra[0])
 		assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Credentials"), extra[0])
 	}
 
-	res = confDo(t, srv, confReq{Path: "/"})
+	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
@@ -95,7 +95,7 @@ func TestStarletteCORSAllowAllExceptCredentials(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example"))
+	res := send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
@@ -103,7 +103,7 @@ func TestStarletteCORSAllowAllExceptCredentials(t *testing.T) {
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Credentials"))
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network")
 
-	res = confDo(t, srv, simple("https://example.org"))
+	res = send(t, srv, simple("https://example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
@@ -111,7 +111,7 @@ func TestStarletteCORSAllowAllExceptCredentials(t *testing.T) {
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Credentials"))
 	assertVary(t, res)
 
-	res = confDo(t, srv, confReq{Path: "/"})
+	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 }
@@ -123,7 +123,7 @@ func TestStarletteCORSAllowSpecificOrigin(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example, Content-Type"))
+	res := send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example, Content-Type"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
@@ -133,20 +133,20 @@ func TestStarletteCORSAllowSpecificOrigin(t *testing.T) {
 	assert.Equal(t, "GET", res.Header.Get("Access-Control-Allow-Methods"))
 	assert.Equal(t, "600", res.Header.Get("Access-Control-Max-Age"))
 
-	res = confDo(t, srv, simple("https://example.org"))
+	res = send(t, srv, simple("https://example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Credentials"))
 	assertVary(t, res, "Origin")
 
-	res = confDo(t, srv, simple("https://another.org"))
+	res = send(t, srv, simple("https://another.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Origin")
 
-	res = confDo(t, srv, confReq{Path: "/"})
+	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 }
@@ -158,18 +158,18 @@ func TestStarletteCORSDisallowedPreflight(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://another.org", "POST", "Access-Control-Request-Headers", "X-Nope"))
+	res := send(t, srv, preflight("https://another.org", "POST", "Access-Control-Request-Headers", "X-Nope"))
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "Disallowed CORS origin, method, headers", res.Body)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network", "Access-Control-Request-Method", "Origin")
 
-	res = confDo(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Nope-1, X-Nope-2"))
+	res = send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Nope-1, X-Nope-2"))
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "Disallowed CORS headers", res.Body)
 
-	res = confDo(t, srv, preflight("https://example.org", "DELETE"))
+	res = send(t, srv, preflight("https://example.org", "DELETE"))
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "Disallowed CORS method", res.Body)
 
@@ -181,7 +181,7 @@ func TestStarletteCORSPreflightAllowsRequestOriginIfOriginsWildcardAndCredential
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"POST"}, AllowCredentials: true})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "POST"))
+	res := send(t, srv, preflight("https://example.org", "POST"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Credentials"))
@@ -193,7 +193,7 @@ func TestStarletteCORSPreflightAllowAllMethods(t *testing.T) {
 	app, ran := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"*"}})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "POST"))
+	res := send(t, srv, preflight("https://example.org", "POST"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, allMethods, tokenSet(res.Header.Get("Access-Control-Allow-Methods")))
 	assert.Zero(t, *ran)
@@ -205,12 +205,12 @@ func TestStarletteCORSAllowAllMethods(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, m := range []string{"PATCH", "POST", "PUT"} {
-		res := confDo(t, srv, confReq{Method: m, Path: "/", Body: "{}", Headers: []string{"Origin", "https://example.org", "Content-Type", "application/json"}})
+		res := send(t, srv, request{Method: m, Path: "/", Body: "{}", Headers: []string{"Origin", "https://example.org", "Content-Type", "application/json"}})
 		assert.Equal(t, 200, res.Status, m)
 		assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"), m)
 	}
 	for _, m := range []string{"DELETE", "GET", "HEAD", "OPTIONS"} {
-		res := confDo(t, srv, confReq{Method: m, Path: "/", Headers: []string{"Origin", "https://example.org"}})
+		res := send(t, srv, request{Method: m, Path: "/", Headers: []string{"Origin", "https://example.org"}})
 		assert.Equal(t, 200, res.Status, m)
 	}
 	assert.Equal(t, 7, *ran, "OPTIONS without Access-Control-Request-Method is not a preflight")
@@ -224,7 +224,7 @@ func TestStarletteCORSAllowOriginRegex(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, extra := range [][]string{nil, {"Cookie", "star_cookie=sugar"}} {
-		res := confDo(t, srv, simple("https://example.org", extra...))
+		res := send(t, srv, simple("https://example.org", extra...))
 		assert.Equal(t, 200, res.Status)
 		assert.Equal(t, "Homepage", res.Body)
 		assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
@@ -232,13 +232,13 @@ func TestStarletteCORSAllowOriginRegex(t *testing.T) {
 		assertVary(t, res, "Origin")
 	}
 
-	res := confDo(t, srv, simple("http://example.org"))
+	res := send(t, srv, simple("http://example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Origin")
 
-	res = confDo(t, srv, preflight("https://another.com", "GET", "Access-Control-Request-Headers", "X-Example, content-type"))
+	res = send(t, srv, preflight("https://another.com", "GET", "Access-Control-Request-Headers", "X-Example, content-type"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "https://another.com", res.Header.Get("Access-Control-Allow-Origin"))
@@ -246,7 +246,7 @@ func TestStarletteCORSAllowOriginRegex(t *testing.T) {
 	assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Credentials"))
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network", "Access-Control-Request-Method", "Origin")
 
-	res = confDo(t, srv, preflight("http://another.com", "GET", "Access-Control-Request-Headers", "X-Example"))
+	res = send(t, srv, preflight("http://another.com", "GET", "Access-Control-Request-Headers", "X-Example"))
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "Disallowed CORS origin", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
@@ -259,13 +259,13 @@ func TestStarletteCORSAllowOriginRegexFullmatch(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, simple("https://subdomain.example.org"))
+	res := send(t, srv, simple("https://subdomain.example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "https://subdomain.example.org", res.Header.Get("Access-Control-Allow-Origin"))
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Credentials"))
 	assertVary(t, res, "Origin")
 
-	res = confDo(t, srv, simple("https://subdomain.example.org.hacker.com"))
+	res = send(t, srv, simple("https://subdomain.example.org.hacker.com"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
@@ -276,21 +276,21 @@ func TestStarletteCORSAllowOriginRegexFullmatch(t *testing.T) {
 func TestStarletteCORSVaryHeaderBehavior(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"https://example.org"}}, "Vary", "Accept-Encoding")
 	srv := serve(t, app)
-	res := confDo(t, srv, simple("https://example.org"))
+	res := send(t, srv, simple("https://example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Accept-Encoding", "Origin")
 
 	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}}, "Vary", "Accept-Encoding")
 	srv = serve(t, app)
-	res = confDo(t, srv, simple("https://someplace.org"))
+	res = send(t, srv, simple("https://someplace.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Accept-Encoding")
 
 	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}, "Vary", "Accept-Encoding")
 	srv = serve(t, app)
-	res = confDo(t, srv, simple("https://someplace.org", "Cookie", "foo=bar"))
+	res = send(t, srv, simple("https://someplace.org", "Cookie", "foo=bar"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "https://someplace.org", res.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Credentials"))
@@ -300,7 +300,7 @@ func TestStarletteCORSVaryHeaderBehavior(t *testing.T) {
 // Starlette tests/middleware/test_cors.py::test_cors_preflight_vary_with_wildcard_origins_specific_methods
 func TestStarletteCORSPreflightVaryWithWildcardOriginsSpecificMethods(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"GET", "POST"}})
-	res := confDo(t, serve(t, app), preflight("https://example.org", "POST"))
+	res := send(t, serve(t, app), preflight("https://example.org", "POST"))
 	assert.Equal(t, 200, res.Status)
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network", "Access-Control-Request-Method")
 }
@@ -308,7 +308,7 @@ func TestStarletteCORSPreflightVaryWithWildcardOriginsSpecificMethods(t *testing
 // Starlette tests/middleware/test_cors.py::test_cors_preflight_vary_with_specific_origins_wildcard_methods
 func TestStarletteCORSPreflightVaryWithSpecificOriginsWildcardMethods(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"https://example.org"}, AllowMethods: []string{"*"}})
-	res := confDo(t, serve(t, app), preflight("https://example.org", "POST"))
+	res := send(t, serve(t, app), preflight("https://example.org", "POST"))
 	assert.Equal(t, 200, res.Status)
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network", "Origin")
 }
@@ -323,7 +323,7 @@ func TestStarletteCORSAllowedOriginDoesNotLeakBetweenCredentialedRequests(t *tes
 		origin string
 		extra  []string
 	}{{"https://first.example", nil}, {"https://second.example", []string{"Cookie", "foo=bar"}}, {"https://first.example", nil}} {
-		res := confDo(t, srv, simple(c.origin, c.extra...))
+		res := send(t, srv, simple(c.origin, c.extra...))
 		assert.Equal(t, c.origin, res.Header.Get("Access-Control-Allow-Origin"))
 		assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Credentials"))
 	}
@@ -334,7 +334,7 @@ func TestStarletteCORSAllowedOriginDoesNotLeakBetweenCredentialedRequests(t *tes
 // "*" for everyone, cookies or not.
 func TestStarletteCORSCredentialedRequestsReturnSpecificOrigin(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}})
-	res := confDo(t, serve(t, app), simple("https://example.org", "Cookie", "star_cookie=sugar"))
+	res := send(t, serve(t, app), simple("https://example.org", "Cookie", "star_cookie=sugar"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
@@ -346,18 +346,18 @@ func TestStarletteCORSPrivateNetworkAccessAllowed(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"*"}, AllowPrivateNetwork: true})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Private-Network", "true"))
+	res := send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Private-Network", "true"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Private-Network"))
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network")
 
-	res = confDo(t, srv, preflight("https://example.org", "GET"))
+	res = send(t, srv, preflight("https://example.org", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Private-Network"))
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network")
 
-	res = confDo(t, srv, simple("https://example.org", "Access-Control-Request-Method", "GET", "Access-Control-Request-Private-Network", "true"))
+	res = send(t, srv, simple("https://example.org", "Access-Control-Request-Method", "GET", "Access-Control-Request-Private-Network", "true"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Private-Network"))
@@ -369,12 +369,12 @@ func TestStarletteCORSPrivateNetworkAccessDisallowed(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"*"}})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, preflight("https://example.org", "GET"))
+	res := send(t, srv, preflight("https://example.org", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Private-Network"))
 
-	res = confDo(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Private-Network", "true"))
+	res = send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Private-Network", "true"))
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "Disallowed CORS private-network", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Private-Network"))
@@ -388,20 +388,20 @@ func TestStarletteCORSPrivateNetworkAccessDisallowed(t *testing.T) {
 func TestStarletteCORSNullOriginRejection(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}})
 	srv := serve(t, app)
-	res := confDo(t, srv, preflight("null", "GET"))
+	res := send(t, srv, preflight("null", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
 
 	for _, re := range []string{`.*`, `null|https://.*`} {
 		app, _ := corsApp(t, middleware.CORSConfig{AllowOriginRegex: re})
 		srv := serve(t, app)
-		res := confDo(t, srv, preflight("null", "GET"))
+		res := send(t, srv, preflight("null", "GET"))
 		assert.Equal(t, 400, res.Status, re)
 		assert.Contains(t, res.Body, "origin", re)
-		res = confDo(t, srv, simple("null"))
+		res = send(t, srv, simple("null"))
 		assert.Equal(t, 200, res.Status, re)
 		assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"), re)
-		res = confDo(t, srv, simple("https://example.org"))
+		res = send(t, srv, simple("https://example.org"))
 		assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"), re)
 	}
 }
@@ -410,10 +410,10 @@ func TestStarletteCORSNullOriginRejection(t *testing.T) {
 func TestStarletteCORSNullOriginExplicitlyAllowed(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"null", "https://example.org"}})
 	srv := serve(t, app)
-	res := confDo(t, srv, preflight("null", "GET"))
+	res := send(t, srv, preflight("null", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "null", res.Header.Get("Access-Control-Allow-Origin"))
-	res = confDo(t, srv, simple("null"))
+	res = send(t, srv, simple("null"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "null", res.Header.Get("Access-Control-Allow-Origin"))
 }
@@ -422,8 +422,8 @@ func TestStarletteCORSNullOriginExplicitlyAllowed(t *testing.T) {
 func TestStarletteCORSMethodCaseSensitive(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"https://example.org"}, AllowMethods: []string{"POST"}})
 	srv := serve(t, app)
-	assert.Equal(t, 200, confDo(t, srv, preflight("https://example.org", "POST")).Status)
-	res := confDo(t, srv, preflight("https://example.org", "post"))
+	assert.Equal(t, 200, send(t, srv, preflight("https://example.org", "POST")).Status)
+	res := send(t, srv, preflight("https://example.org", "post"))
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "Disallowed CORS method", res.Body)
 }
@@ -432,12 +432,12 @@ func TestStarletteCORSMethodCaseSensitive(t *testing.T) {
 func TestStarletteCORSEmptyOriginsList(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{}})
 	srv := serve(t, app)
-	res := confDo(t, srv, preflight("https://example.org", "GET"))
+	res := send(t, srv, preflight("https://example.org", "GET"))
 	assert.Equal(t, 400, res.Status)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Access-Control-Request-Headers", "Access-Control-Request-Private-Network", "Access-Control-Request-Method", "Origin")
 
-	res = confDo(t, srv, simple("https://example.org"))
+	res = send(t, srv, simple("https://example.org"))
 	assert.Equal(t, 200, res.Status)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Origin")
@@ -447,9 +447,9 @@ func TestStarletteCORSEmptyOriginsList(t *testing.T) {
 func TestStarletteCORSOriginsListAndRegexBothAccepted(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"https://example.org"}, AllowOriginRegex: `https://.*\.trusted\.com`})
 	srv := serve(t, app)
-	assert.Equal(t, "https://example.org", confDo(t, srv, simple("https://example.org")).Header.Get("Access-Control-Allow-Origin"))
-	assert.Equal(t, "https://api.trusted.com", confDo(t, srv, simple("https://api.trusted.com")).Header.Get("Access-Control-Allow-Origin"))
-	res := confDo(t, srv, simple("https://evil.com"))
+	assert.Equal(t, "https://example.org", send(t, srv, simple("https://example.org")).Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "https://api.trusted.com", send(t, srv, simple("https://api.trusted.com")).Header.Get("Access-Control-Allow-Origin"))
+	res := send(t, srv, simple("https://evil.com"))
 	assert.Equal(t, 200, res.Status)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 }
@@ -457,12 +457,12 @@ func TestStarletteCORSOriginsListAndRegexBothAccepted(t *testing.T) {
 // Starlette tests/middleware/test_cors.py::test_cors_max_age_header
 func TestStarletteCORSMaxAgeHeader(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}})
-	res := confDo(t, serve(t, app), preflight("https://example.org", "GET"))
+	res := send(t, serve(t, app), preflight("https://example.org", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "600", res.Header.Get("Access-Control-Max-Age"))
 
 	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, MaxAge: 7200})
-	res = confDo(t, serve(t, app), preflight("https://example.org", "GET"))
+	res = send(t, serve(t, app), preflight("https://example.org", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "7200", res.Header.Get("Access-Control-Max-Age"))
 }
@@ -470,7 +470,7 @@ func TestStarletteCORSMaxAgeHeader(t *testing.T) {
 // Starlette tests/middleware/test_cors.py::test_cors_no_origin_header_no_cors_processing
 func TestStarletteCORSNoOriginHeaderNoCORSProcessing(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}})
-	res := confDo(t, serve(t, app), confReq{Path: "/"})
+	res := send(t, serve(t, app), request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res)
@@ -479,7 +479,7 @@ func TestStarletteCORSNoOriginHeaderNoCORSProcessing(t *testing.T) {
 // Starlette tests/middleware/test_cors.py::test_cors_header_name_case_insensitive
 func TestStarletteCORSHeaderNameCaseInsensitive(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowHeaders: []string{"X-Custom-Header"}})
-	res := confDo(t, serve(t, app), preflight("https://example.org", "GET", "Access-Control-Request-Headers", "x-custom-header"))
+	res := send(t, serve(t, app), preflight("https://example.org", "GET", "Access-Control-Request-Headers", "x-custom-header"))
 	assert.Equal(t, 200, res.Status)
 }
 
@@ -495,7 +495,7 @@ func TestFastAPICORSTutorial001(t *testing.T) {
 	app.Get("/", func() map[string]string { return map[string]string{"message": "Hello World"} })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "OPTIONS", Path: "/", Headers: []string{
+	res := send(t, srv, request{Method: "OPTIONS", Path: "/", Headers: []string{
 		"Origin", "http://localhost:8080", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "X-Example",
 	}})
 	assert.Equal(t, 200, res.Status)
@@ -503,17 +503,17 @@ func TestFastAPICORSTutorial001(t *testing.T) {
 	assert.Equal(t, "http://localhost:8080", res.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "X-Example", res.Header.Get("Access-Control-Allow-Headers"))
 
-	res = confDo(t, srv, simple("http://localhost:8080"))
+	res = send(t, srv, simple("http://localhost:8080"))
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"message": "Hello World"}`, res)
 	assert.Equal(t, "http://localhost:8080", res.Header.Get("Access-Control-Allow-Origin"))
 
-	res = confDo(t, srv, confReq{Path: "/"})
+	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"message": "Hello World"}`, res)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 
-	res = confDo(t, srv, confReq{Path: "/nowhere", Headers: []string{"Origin", "http://localhost:8080"}})
+	res = send(t, srv, request{Path: "/nowhere", Headers: []string{"Origin", "http://localhost:8080"}})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"Not Found"}`, res)
 	assert.Equal(t, "http://localhost:8080", res.Header.Get("Access-Control-Allow-Origin"))

@@ -37,24 +37,24 @@ func TestFastAPIDependencyCache(t *testing.T) {
 
 	// test_normal_counter
 	counter.Store(0)
-	res := confDo(t, srv, confReq{Path: "/counter/"})
+	res := send(t, srv, request{Path: "/counter/"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"counter": 1}`, res)
-	res = confDo(t, srv, confReq{Path: "/counter/"})
+	res = send(t, srv, request{Path: "/counter/"})
 	assertJSON(t, `{"counter": 2}`, res)
 
 	// test_sub_counter
 	counter.Store(0)
-	res = confDo(t, srv, confReq{Path: "/sub-counter/"})
+	res = send(t, srv, request{Path: "/sub-counter/"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"counter": 1, "subcounter": 1}`, res)
-	res = confDo(t, srv, confReq{Path: "/sub-counter/"})
+	res = send(t, srv, request{Path: "/sub-counter/"})
 	assertJSON(t, `{"counter": 2, "subcounter": 2}`, res)
 
-	res = confDo(t, srv, confReq{Path: "/decorator-counter/"})
+	res = send(t, srv, request{Path: "/decorator-counter/"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"counter": 1}`, res)
-	res = confDo(t, srv, confReq{Path: "/decorator-counter/"})
+	res = send(t, srv, request{Path: "/decorator-counter/"})
 	assertJSON(t, `{"counter": 2}`, res)
 	assert.Equal(t, int64(2), deco.Load(), "the provider ran once per request")
 }
@@ -124,7 +124,7 @@ func confRunCases(t *testing.T, app *brisk.App, cases []confCase) {
 	t.Helper()
 	srv := serve(t, app)
 	for _, c := range cases {
-		res := confDo(t, srv, confReq{Path: c.url})
+		res := send(t, srv, request{Path: c.url})
 		assert.Equal(t, c.status, res.Status, c.url)
 		assertJSON(t, c.want, res)
 	}
@@ -221,10 +221,10 @@ func TestFastAPIDependencyDecoratorClosureIsNotTheProvider(t *testing.T) {
 	app.Get("/admin", func(r Role) string { return string(r) }, brisk.Dependencies(requireRole("admin")))
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/admin", Headers: []string{"X-Role", "user"}})
+	res := send(t, srv, request{Path: "/admin", Headers: []string{"X-Role", "user"}})
 	assert.Equal(t, 403, res.Status)
 	assertJSON(t, `{"detail":"need admin"}`, res)
-	res = confDo(t, srv, confReq{Path: "/admin", Headers: []string{"X-Role", "admin"}})
+	res = send(t, srv, request{Path: "/admin", Headers: []string{"X-Role", "admin"}})
 	assert.Equal(t, 403, res.Status, "the handler's Role comes from the user provider")
 	assertJSON(t, `{"detail":"need user"}`, res)
 }

@@ -214,14 +214,14 @@ func TestFastAPIDependenciesGroupAndRouteOrder(t *testing.T) {
 	}))
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/a/b/c?n=3", Headers: []string{"X-Key", "k"}})
+	res := send(t, srv, request{Path: "/a/b/c?n=3", Headers: []string{"X-Key", "k"}})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `3`, res)
 	mu.Lock()
 	assert.Equal(t, []string{"app-group", "inner-group", "route"}, calls)
 	mu.Unlock()
 
-	res = confDo(t, srv, confReq{Path: "/a/b/c?n=x"})
+	res = send(t, srv, request{Path: "/a/b/c?n=x"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["header","X-Key"],"msg":"Field required","input":null},
@@ -357,7 +357,7 @@ func TestFastAPIDependencyContextmanagerSyncState(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
 	assert.Equal(t, "generator not started", state.get("/sync"))
-	res := confDo(t, srv, confReq{Path: "/sync"})
+	res := send(t, srv, request{Path: "/sync"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `"generator started"`, res)
 	assert.Equal(t, "generator started", xState(t, res)["/sync"])
@@ -373,7 +373,7 @@ func TestFastAPIDependencyContextmanagerSyncRaiseOther(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
 	assert.Equal(t, "generator raise not started", state.get("/sync_raise"))
-	res := confDo(t, srv, confReq{Path: "/sync_raise_other"})
+	res := send(t, srv, request{Path: "/sync_raise_other"})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Equal(t, "generator raise started", xState(t, res)["/sync_raise"])
@@ -386,7 +386,7 @@ func TestFastAPIDependencyContextmanagerSyncRaiseOther(t *testing.T) {
 func TestFastAPIDependencyContextmanagerSyncRaiseHTTPError(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/sync_raise_http"})
+	res := send(t, srv, request{Path: "/sync_raise_http"})
 	assert.Equal(t, 418, res.Status)
 	assertJSON(t, `{"detail":"teapot"}`, res)
 	confDrain(t, app)
@@ -399,7 +399,7 @@ func TestFastAPIDependencyContextmanagerSyncRaiseHTTPError(t *testing.T) {
 func TestFastAPIDependencyContextmanagerContextB(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/context_b"})
+	res := send(t, srv, request{Path: "/context_b"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	data := res.JSON(t).(map[string]any)
 	assert.Equal(t, "started b", data["context_b"])
@@ -414,7 +414,7 @@ func TestFastAPIDependencyContextmanagerContextB(t *testing.T) {
 func TestFastAPIDependencyContextmanagerContextBRaise(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/context_b_raise"})
+	res := send(t, srv, request{Path: "/context_b_raise"})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	confDrain(t, app)
@@ -428,7 +428,7 @@ func TestFastAPIDependencyContextmanagerContextBRaise(t *testing.T) {
 func TestFastAPIDependencyContextmanagerBackgroundTasks(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/context_b_bg"})
+	res := send(t, srv, request{Path: "/context_b_bg"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	data := res.JSON(t).(map[string]any)
 	assert.Equal(t, "started b", data["context_b"])
@@ -449,7 +449,7 @@ func TestFastAPIDependencyContextmanagerBackgroundTasks(t *testing.T) {
 func TestFastAPIDependencyContextmanagerCleanupAfterValidationError(t *testing.T) {
 	app, state := confContextManagerApp(t)
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/context_b_invalid?n=x"})
+	res := send(t, srv, request{Path: "/context_b_invalid?n=x"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"int_parsing","loc":["query","n"],"msg":"`+confIntParsing+`","input":"x"}]}`, res)
 	confDrain(t, app)
@@ -490,7 +490,7 @@ func TestFastAPIDependencyContextmanagerProviderError(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/me", Headers: []string{"X-User", ""}})
+	res := send(t, srv, request{Path: "/me", Headers: []string{"X-User", ""}})
 	assert.Equal(t, 401, res.Status)
 	assert.Equal(t, "Bearer", res.Header.Get("WWW-Authenticate"))
 	assertJSON(t, `{"detail":"Not authenticated"}`, res)
@@ -500,7 +500,7 @@ func TestFastAPIDependencyContextmanagerProviderError(t *testing.T) {
 	events = nil
 	mu.Unlock()
 
-	res = confDo(t, srv, confReq{Path: "/me", Headers: []string{"X-User", "ann"}})
+	res = send(t, srv, request{Path: "/me", Headers: []string{"X-User", "ann"}})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `"ann"`, res)
 	confDrain(t, app)
@@ -537,7 +537,7 @@ func TestFastAPIDependencyContextmanagerInRouteDependencies(t *testing.T) {
 	}, brisk.Dependencies(audit))
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/items/"})
+	res := send(t, srv, request{Path: "/items/"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `"db"`, res)
 	confDrain(t, app)

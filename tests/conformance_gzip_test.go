@@ -40,7 +40,7 @@ func streamChunks(w http.ResponseWriter, chunk string, count int) {
 func TestStarletteGZipResponses(t *testing.T) {
 	srv := serve(t, gzipApp(t, func() *brisk.Response { return brisk.Text(200, strings.Repeat("x", 4000)) }))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, strings.Repeat("x", 4000), gunzipString(t, res.Body))
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
@@ -54,7 +54,7 @@ func TestStarletteGZipResponses(t *testing.T) {
 func TestStarletteGZipNotInAcceptEncoding(t *testing.T) {
 	srv := serve(t, gzipApp(t, func() *brisk.Response { return brisk.Text(200, strings.Repeat("x", 4000)) }))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "identity"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "identity"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, strings.Repeat("x", 4000), res.Body)
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
@@ -66,7 +66,7 @@ func TestStarletteGZipNotInAcceptEncoding(t *testing.T) {
 func TestStarletteGZipIgnoredForSmallResponses(t *testing.T) {
 	srv := serve(t, gzipApp(t, func() *brisk.Response { return brisk.Text(200, "OK") }))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
@@ -78,7 +78,7 @@ func TestStarletteGZipIgnoredForSmallResponses(t *testing.T) {
 func TestStarletteGZipStreamingResponse(t *testing.T) {
 	srv := serve(t, gzipApp(t, func(w http.ResponseWriter) { streamChunks(w, strings.Repeat("x", 400), 10) }))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, strings.Repeat("x", 4000), gunzipString(t, res.Body))
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
@@ -90,7 +90,7 @@ func TestStarletteGZipStreamingResponse(t *testing.T) {
 func TestStarletteGZipStreamingResponseIdentity(t *testing.T) {
 	srv := serve(t, gzipApp(t, func(w http.ResponseWriter) { streamChunks(w, strings.Repeat("x", 400), 10) }))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "identity"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "identity"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, strings.Repeat("x", 4000), res.Body)
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
@@ -105,7 +105,7 @@ func TestStarletteGZipIgnoredForResponsesWithEncodingSet(t *testing.T) {
 		streamChunks(w, strings.Repeat("x", 400), 10)
 	}))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip, text"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip, text"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, strings.Repeat("x", 4000), res.Body)
 	assert.Equal(t, []string{"text"}, res.Header.Values("Content-Encoding"))
@@ -120,7 +120,7 @@ func TestStarletteGZipIgnoredOnServerSentEvents(t *testing.T) {
 		streamChunks(w, strings.Repeat("x", 400), 10)
 	}))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, strings.Repeat("x", 4000), res.Body)
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
@@ -133,7 +133,7 @@ func TestStarletteGZipOffloadedCompression(t *testing.T) {
 	payload := strings.Repeat("x", 128*1024)
 	srv := serve(t, gzipApp(t, func() *brisk.Response { return brisk.Text(200, payload) }))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, payload, gunzipString(t, res.Body))
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
@@ -159,7 +159,7 @@ func TestStarletteGZipOffloadedStreaming(t *testing.T) {
 		_, _ = w.Write([]byte("tail"))
 	}))
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, string(chunk)+"tail", gunzipString(t, res.Body))
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
@@ -179,7 +179,7 @@ func TestStarletteGZipQValues(t *testing.T) {
 		"*":                  true,
 		"deflate":            false,
 	} {
-		res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", ae}})
+		res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", ae}})
 		assert.Equal(t, 200, res.Status, ae)
 		assert.Equal(t, []string{"Accept-Encoding"}, res.Header.Values("Vary"), ae)
 		if compressed {
@@ -204,20 +204,20 @@ func TestFastAPIAdvancedMiddlewareTutorial003GZipMinimumSize(t *testing.T) {
 	app.Get("/json", func() []string { return []string{strings.Repeat("b", 2000)} })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
+	res := send(t, srv, request{Path: "/", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, `"somebigcontent"`, res.Body)
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
 
-	res = confDo(t, srv, confReq{Path: "/999", Headers: []string{"Accept-Encoding", "gzip"}})
+	res = send(t, srv, request{Path: "/999", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
 	assert.Equal(t, "999", res.Header.Get("Content-Length"))
 
-	res = confDo(t, srv, confReq{Path: "/1000", Headers: []string{"Accept-Encoding", "gzip"}})
+	res = send(t, srv, request{Path: "/1000", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
 	assert.Equal(t, strings.Repeat("a", 1000), gunzipString(t, res.Body))
 
-	res = confDo(t, srv, confReq{Path: "/json", Headers: []string{"Accept-Encoding", "gzip"}})
+	res = send(t, srv, request{Path: "/json", Headers: []string{"Accept-Encoding", "gzip"}})
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assert.JSONEq(t, `["`+strings.Repeat("b", 2000)+`"]`, gunzipString(t, res.Body))

@@ -24,7 +24,7 @@ func httpsRedirectApp(t *testing.T) *brisk.App {
 // Starlette tests/middleware/test_https_redirect.py::test_https_redirect_middleware
 func TestStarletteHTTPSRedirectMiddleware(t *testing.T) {
 	secure := serveTLS(t, httpsRedirectApp(t))
-	res := confDo(t, secure, confReq{Path: "/", Host: "testserver"})
+	res := send(t, secure, request{Path: "/", Host: "testserver"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 
@@ -36,18 +36,18 @@ func TestStarletteHTTPSRedirectMiddleware(t *testing.T) {
 		"testserver:123":    "https://testserver:123/",
 		"testserver:000080": "https://testserver/",
 	} {
-		res := confDo(t, srv, confReq{Path: "/", Host: host})
+		res := send(t, srv, request{Path: "/", Host: host})
 		assert.Equal(t, 307, res.Status, host)
 		assert.Equal(t, location, res.Header.Get("Location"), host)
 	}
 
 	// Unknown routes are redirected too: the middleware runs before routing.
-	res = confDo(t, srv, confReq{Path: "/nowhere", Host: "testserver"})
+	res = send(t, srv, request{Path: "/nowhere", Host: "testserver"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "https://testserver/nowhere", res.Header.Get("Location"))
 
 	// Path and query are kept exactly; 307 keeps the method.
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/a%2Fb?x=%26&y=1", Host: "testserver:8080", Body: `{}`})
+	res = send(t, srv, request{Method: "POST", Path: "/a%2Fb?x=%26&y=1", Host: "testserver:8080", Body: `{}`})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "https://testserver:8080/a%2Fb?x=%26&y=1", res.Header.Get("Location"))
 }
@@ -56,11 +56,11 @@ func TestStarletteHTTPSRedirectMiddleware(t *testing.T) {
 func TestStarletteHTTPSRedirectMiddlewareIPv6DefaultPort(t *testing.T) {
 	srv := serve(t, httpsRedirectApp(t))
 	for _, port := range []string{"80", "443"} {
-		res := rawDo(t, srv, "GET", "/", "[::1]:"+port)
+		res := send(t, srv, request{Raw: true, Path: "/", Host: "[::1]:" + port})
 		assert.Equal(t, 307, res.Status, port)
 		assert.Equal(t, "https://[::1]/", res.Header.Get("Location"), port)
 	}
-	res := rawDo(t, srv, "GET", "/", "[::1]:8443")
+	res := send(t, srv, request{Raw: true, Path: "/", Host: "[::1]:8443"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "https://[::1]:8443/", res.Header.Get("Location"))
 }
@@ -71,7 +71,7 @@ func TestStarletteHTTPSRedirectMiddlewareIPv6DefaultPort(t *testing.T) {
 func TestStarletteHTTPSRedirectMiddlewareWithoutServer(t *testing.T) {
 	srv := serve(t, httpsRedirectApp(t))
 	for _, host := range []string{"testserver:65536", "[:::]"} {
-		res := rawDo(t, srv, "GET", "/", host)
+		res := send(t, srv, request{Raw: true, Path: "/", Host: host})
 		assert.Equal(t, 400, res.Status, host)
 		assert.Equal(t, "Invalid host header", res.Body, host)
 	}
@@ -81,9 +81,11 @@ func TestStarletteHTTPSRedirectMiddlewareWithoutServer(t *testing.T) {
 // HTTPSRedirectMiddleware maps the scheme {"http": "https", "ws": "wss"}).
 func TestStarletteHTTPSRedirectWebSocket(t *testing.T) {
 	srv := serve(t, httpsRedirectApp(t))
-	res := rawDo(t, srv, "GET", "/ws?token=1", "testserver:80",
-		"Upgrade", "websocket", "Connection", "Upgrade",
-		"Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+	res := send(t, srv, request{
+		Raw: true, Path: "/ws?token=1", Host: "testserver:80",
+		Headers: []string{"Upgrade", "websocket", "Connection", "Upgrade",
+			"Sec-WebSocket-Version", "13", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+	})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "wss://testserver/ws?token=1", res.Header.Get("Location"))
 }

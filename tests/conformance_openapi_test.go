@@ -43,7 +43,7 @@ func openAPIDoc(t *testing.T, app *brisk.App, url ...string) oaDoc {
 		u = url[0]
 	}
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: u})
+	res := send(t, srv, request{Path: u})
 	require.Equal(t, 200, res.Status, res.Body)
 	require.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	var doc oaDoc
@@ -176,7 +176,7 @@ func TestFastAPIPathParamsTutorial001(t *testing.T) {
 	app.Get("/items/{item_id}", pathParams001{}.readItem)
 	srv := serve(t, app)
 	for _, id := range []string{"1", "alice"} {
-		res := confDo(t, srv, confReq{Path: "/items/" + id})
+		res := send(t, srv, request{Path: "/items/" + id})
 		assert.Equal(t, 200, res.Status)
 		assertJSON(t, `{"item_id":"`+id+`"}`, res)
 	}
@@ -204,10 +204,10 @@ func TestFastAPIPathParamsTutorial002(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/items/{item_id}", pathParams002{}.readItem)
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/items/-10"})
+	res := send(t, srv, request{Path: "/items/-10"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item_id":-10}`, res)
-	assert.Equal(t, 422, confDo(t, srv, confReq{Path: "/items/3.14"}).Status)
+	assert.Equal(t, 422, send(t, srv, request{Path: "/items/3.14"}).Status)
 
 	doc := openAPIDoc(t, app)
 	op := doc.op(t, "/items/{item_id}", "get")
@@ -238,8 +238,8 @@ func TestFastAPIPathParamsTutorial003(t *testing.T) {
 	app.Get("/users/me", pathParams003{}.readUserMe)
 	app.Get("/users/{user_id}", pathParams003{}.readUser)
 	srv := serve(t, app)
-	assertJSON(t, `{"user_id":"the current user"}`, confDo(t, srv, confReq{Path: "/users/me"}))
-	assertJSON(t, `{"user_id":"alice"}`, confDo(t, srv, confReq{Path: "/users/alice"}))
+	assertJSON(t, `{"user_id":"the current user"}`, send(t, srv, request{Path: "/users/me"}))
+	assertJSON(t, `{"user_id":"alice"}`, send(t, srv, request{Path: "/users/alice"}))
 
 	doc := openAPIDoc(t, app)
 	me := doc.op(t, "/users/me", "get")
@@ -270,8 +270,8 @@ func TestFastAPIPathParamsTutorial004(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/files/*", pathParams004{}.readFile)
 	srv := serve(t, app)
-	assertJSON(t, `{"file_path":"home/johndoe/myfile.txt"}`, confDo(t, srv, confReq{Path: "/files/home/johndoe/myfile.txt"}))
-	assertJSON(t, `{"file_path":"/home/johndoe/myfile.txt"}`, confDo(t, srv, confReq{Path: "/files//home/johndoe/myfile.txt"}))
+	assertJSON(t, `{"file_path":"home/johndoe/myfile.txt"}`, send(t, srv, request{Path: "/files/home/johndoe/myfile.txt"}))
+	assertJSON(t, `{"file_path":"/home/johndoe/myfile.txt"}`, send(t, srv, request{Path: "/files//home/johndoe/myfile.txt"}))
 
 	doc := openAPIDoc(t, app)
 	op := doc.op(t, "/files/{wildcard}", "get")
@@ -307,9 +307,9 @@ func TestFastAPIPathParamsTutorial005(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/models/{model_name}", pathParams005{}.getModel)
 	srv := serve(t, app)
-	assertJSON(t, `{"model_name":"alexnet","message":"Deep Learning FTW!"}`, confDo(t, srv, confReq{Path: "/models/alexnet"}))
-	assertJSON(t, `{"model_name":"lenet","message":"LeCNN all the images"}`, confDo(t, srv, confReq{Path: "/models/lenet"}))
-	res := confDo(t, srv, confReq{Path: "/models/foo"})
+	assertJSON(t, `{"model_name":"alexnet","message":"Deep Learning FTW!"}`, send(t, srv, request{Path: "/models/alexnet"}))
+	assertJSON(t, `{"model_name":"lenet","message":"LeCNN all the images"}`, send(t, srv, request{Path: "/models/lenet"}))
+	res := send(t, srv, request{Path: "/models/foo"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"enum","loc":["path","model_name"],"msg":"Input should be 'alexnet', 'resnet' or 'lenet'","input":"foo","ctx":{"expected":"'alexnet', 'resnet' or 'lenet'"}}]}`, res)
 
@@ -360,8 +360,8 @@ func TestFastAPIQueryParamsOpenAPI(t *testing.T) {
 	app.Get("/items/{item_id}", queryParams{}.readUserItem)
 	app.Get("/users/{user_id}/items/{item_id}", queryParams{}.readUserItems)
 	srv := serve(t, app)
-	assertJSON(t, `{"skip":0,"limit":10}`, confDo(t, srv, confReq{Path: "/items/"}))
-	assertJSON(t, `{"item_id":"foo","needy":"very","skip":0,"limit":null}`, confDo(t, srv, confReq{Path: "/items/foo?needy=very"}))
+	assertJSON(t, `{"skip":0,"limit":10}`, send(t, srv, request{Path: "/items/"}))
+	assertJSON(t, `{"item_id":"foo","needy":"very","skip":0,"limit":null}`, send(t, srv, request{Path: "/items/foo?needy=very"}))
 
 	doc := openAPIDoc(t, app)
 
@@ -416,9 +416,9 @@ func TestFastAPIQueryParamsStrValidationsOpenAPI(t *testing.T) {
 	app.Get("/items/", queryStrValidations{}.readItems)
 	app.Get("/list/", queryStrValidations{}.readList)
 	srv := serve(t, app)
-	assertJSON(t, `{"q":"fixedquery"}`, confDo(t, srv, confReq{Path: "/items/?item-query=fixedquery"}))
-	assertJSON(t, `{"q":["foo","bar"]}`, confDo(t, srv, confReq{Path: "/list/?q=foo&q=bar"}))
-	res := confDo(t, srv, confReq{Path: "/items/?item-query=ab"})
+	assertJSON(t, `{"q":"fixedquery"}`, send(t, srv, request{Path: "/items/?item-query=fixedquery"}))
+	assertJSON(t, `{"q":["foo","bar"]}`, send(t, srv, request{Path: "/list/?q=foo&q=bar"}))
+	res := send(t, srv, request{Path: "/items/?item-query=ab"})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["query","item-query"]`)
 
@@ -453,9 +453,9 @@ func TestFastAPIPathParamsNumericValidationsOpenAPI(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/items/{item_id}", pathNumericValidations{}.readItems)
 	srv := serve(t, app)
-	assertJSON(t, `{"item_id":42,"q":"foo"}`, confDo(t, srv, confReq{Path: "/items/42?q=foo&size=5"}))
-	assert.Equal(t, 422, confDo(t, srv, confReq{Path: "/items/1001?q=foo"}).Status)
-	assert.Equal(t, 422, confDo(t, srv, confReq{Path: "/items/42?q=foo&size=10.5"}).Status)
+	assertJSON(t, `{"item_id":42,"q":"foo"}`, send(t, srv, request{Path: "/items/42?q=foo&size=5"}))
+	assert.Equal(t, 422, send(t, srv, request{Path: "/items/1001?q=foo"}).Status)
+	assert.Equal(t, 422, send(t, srv, request{Path: "/items/42?q=foo&size=10.5"}).Status)
 
 	doc := openAPIDoc(t, app)
 	op := doc.op(t, "/items/{item_id}", "get")
@@ -641,8 +641,8 @@ func TestFastAPIDependenciesTutorial001OpenAPI(t *testing.T) {
 	app.Get("/users/", dependencies001{}.readUsers)
 	app.Get("/things/", dependencies001{}.readThings, brisk.Dependencies(confDocsCommonParameters))
 	srv := serve(t, app)
-	assertJSON(t, `{"q":null,"skip":0,"limit":100}`, confDo(t, srv, confReq{Path: "/items/"}))
-	assertJSON(t, `{"q":"foo","skip":5,"limit":30}`, confDo(t, srv, confReq{Path: "/users/?q=foo&skip=5&limit=30"}))
+	assertJSON(t, `{"q":null,"skip":0,"limit":100}`, send(t, srv, request{Path: "/items/"}))
+	assertJSON(t, `{"q":"foo","skip":5,"limit":30}`, send(t, srv, request{Path: "/users/?q=foo&skip=5&limit=30"}))
 
 	doc := openAPIDoc(t, app)
 	for _, path := range []string{"/items/", "/users/", "/things/"} {
@@ -684,8 +684,8 @@ func TestFastAPIHeaderAndCookieParamsOpenAPI(t *testing.T) {
 	app.Get("/items/", headerParams001{}.readItems)
 	app.Get("/cookies/", cookieParams001{}.readItems)
 	srv := serve(t, app)
-	assertJSON(t, `{"User-Agent":"FastAPI test"}`, confDo(t, srv, confReq{Path: "/items/", Headers: []string{"User-Agent", "FastAPI test"}}))
-	assertJSON(t, `{"ads_id":"ads_track"}`, confDo(t, srv, confReq{Path: "/cookies/", Headers: []string{"Cookie", "ads_id=ads_track"}}))
+	assertJSON(t, `{"User-Agent":"FastAPI test"}`, send(t, srv, request{Path: "/items/", Headers: []string{"User-Agent", "FastAPI test"}}))
+	assertJSON(t, `{"ads_id":"ads_track"}`, send(t, srv, request{Path: "/cookies/", Headers: []string{"Cookie", "ads_id=ads_track"}}))
 
 	doc := openAPIDoc(t, app)
 	op := doc.op(t, "/items/", "get")
@@ -714,7 +714,7 @@ func TestFastAPIResponseStatusCodeTutorial001(t *testing.T) {
 	app, _ := quietApp()
 	app.Post("/items/", responseStatusCode001{}.createItem, brisk.Status(http.StatusCreated))
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/items/?name=foo"})
+	res := send(t, srv, request{Method: "POST", Path: "/items/?name=foo"})
 	assert.Equal(t, 201, res.Status)
 	assertJSON(t, `{"name":"foo"}`, res)
 
@@ -763,14 +763,14 @@ func TestFastAPIResponseCodeNoBody(t *testing.T) {
 	app.Delete("/items/{item_id}", noContent{}.deleteItem, brisk.Status(http.StatusNoContent))
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/a"})
+	res := send(t, srv, request{Path: "/a"})
 	assert.Equal(t, 204, res.Status)
 	assert.Empty(t, res.Header.Values("Content-Length"))
 	assert.Empty(t, res.Body)
-	res = confDo(t, srv, confReq{Path: "/c"})
+	res = send(t, srv, request{Path: "/c"})
 	assert.Equal(t, 205, res.Status)
 	assert.Empty(t, res.Body, "RFC 9110: a 205 has no content")
-	res = confDo(t, srv, confReq{Method: "DELETE", Path: "/items/1"})
+	res = send(t, srv, request{Method: "DELETE", Path: "/items/1"})
 	assert.Equal(t, 204, res.Status)
 	assert.Empty(t, res.Body)
 
@@ -881,9 +881,9 @@ func TestFastAPIMetadataTutorial001(t *testing.T) {
 		"description": "ChimichangApp API helps you do awesome stuff. 🚀"}, doc["info"])
 
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/docs"})
+	res := send(t, srv, request{Path: "/docs"})
 	assert.Contains(t, res.Body, "<title>ChimichangApp - Swagger UI</title>")
-	res = confDo(t, srv, confReq{Path: "/redoc"})
+	res = send(t, srv, request{Path: "/redoc"})
 	assert.Contains(t, res.Body, "<title>ChimichangApp - ReDoc</title>")
 }
 
@@ -894,23 +894,23 @@ func TestFastAPIApplicationDocsPages(t *testing.T) {
 	app.Get("/api_route", func() map[string]string { return map[string]string{"message": "Hello World"} })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/docs"})
+	res := send(t, srv, request{Path: "/docs"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Contains(t, res.Body, "swagger-ui-dist")
 	assert.Contains(t, res.Body, `url: "/openapi.json"`)
 	assert.Contains(t, res.Body, `"dom_id": "#swagger-ui"`)
 
-	res = confDo(t, srv, confReq{Path: "/redoc"})
+	res = send(t, srv, request{Path: "/redoc"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Contains(t, res.Body, "redoc@2")
 	assert.Contains(t, res.Body, `<redoc spec-url="/openapi.json"></redoc>`)
 
-	res = confDo(t, srv, confReq{Path: "/nonexistent"})
+	res = send(t, srv, request{Path: "/nonexistent"})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"Not Found"}`, res)
-	assert.Equal(t, 405, confDo(t, srv, confReq{Method: "POST", Path: "/docs"}).Status)
+	assert.Equal(t, 405, send(t, srv, request{Method: "POST", Path: "/docs"}).Status)
 }
 
 // FastAPI tests/test_tutorial/test_metadata/test_tutorial002.py
@@ -920,19 +920,19 @@ func TestFastAPIMetadataCustomURLs(t *testing.T) {
 	app, _ := quietApp(brisk.Config{OpenAPIURL: "/api/v1/openapi.json"})
 	app.Get("/items/", func() []string { return nil })
 	srv := serve(t, app)
-	assert.Equal(t, 404, confDo(t, srv, confReq{Path: "/openapi.json"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/openapi.json"}).Status)
 	doc := openAPIDoc(t, app, "/api/v1/openapi.json")
 	assert.Contains(t, obj(t, map[string]any(doc), "paths"), "/items/")
-	assert.Contains(t, confDo(t, srv, confReq{Path: "/docs"}).Body, `"/api/v1/openapi.json"`)
-	assert.Contains(t, confDo(t, srv, confReq{Path: "/redoc"}).Body, `spec-url="/api/v1/openapi.json"`)
+	assert.Contains(t, send(t, srv, request{Path: "/docs"}).Body, `"/api/v1/openapi.json"`)
+	assert.Contains(t, send(t, srv, request{Path: "/redoc"}).Body, `spec-url="/api/v1/openapi.json"`)
 
 	app, _ = quietApp(brisk.Config{DocsURL: "/documentation", RedocURL: "-"})
 	app.Get("/items/", func() []string { return nil })
 	srv = serve(t, app)
-	assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/documentation"}).Status)
-	assert.Equal(t, 404, confDo(t, srv, confReq{Path: "/docs"}).Status)
-	assert.Equal(t, 404, confDo(t, srv, confReq{Path: "/redoc"}).Status)
-	assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/openapi.json"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/documentation"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/redoc"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/openapi.json"}).Status)
 }
 
 // FastAPI tests/test_tutorial/test_conditional_openapi/test_tutorial001.py
@@ -943,11 +943,11 @@ func TestFastAPIConditionalOpenAPIDisabled(t *testing.T) {
 	app.Get("/", func() map[string]string { return map[string]string{"message": "Hello World"} })
 	srv := serve(t, app)
 	for _, p := range []string{"/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"} {
-		res := confDo(t, srv, confReq{Path: p})
+		res := send(t, srv, request{Path: p})
 		assert.Equal(t, 404, res.Status, p)
 		assertJSON(t, `{"detail":"Not Found"}`, res)
 	}
-	assertJSON(t, `{"message":"Hello World"}`, confDo(t, srv, confReq{Path: "/"}))
+	assertJSON(t, `{"message":"Hello World"}`, send(t, srv, request{Path: "/"}))
 }
 
 // The document follows the routes as registered on groups, with every

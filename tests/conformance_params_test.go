@@ -365,7 +365,7 @@ func TestFastAPIHeaderParamsTutorial001(t *testing.T) {
 		{[]string{"User-Agent", "FastAPI test"}, `{"User-Agent":"FastAPI test"}`},
 		{[]string{"user-agent", "lower"}, `{"User-Agent":"lower"}`},
 	} {
-		res := confDo(t, srv, confReq{Path: "/items", Headers: c.headers})
+		res := send(t, srv, request{Path: "/items", Headers: c.headers})
 		assert.Equal(t, 200, res.Status, c.headers)
 		assertJSON(t, c.want, res)
 	}
@@ -392,7 +392,7 @@ func TestFastAPIHeaderParamsTutorial002(t *testing.T) {
 		{[]string{"strange_header", "FastAPI test"}, `{"strange_header":"FastAPI test"}`},
 		{[]string{"strange-header", "Not really underscore"}, `{"strange_header":null}`},
 	} {
-		res := confDo(t, srv, confReq{Path: "/items", Headers: c.headers})
+		res := send(t, srv, request{Path: "/items", Headers: c.headers})
 		assert.Equal(t, 200, res.Status, c.headers)
 		assertJSON(t, c.want, res)
 	}
@@ -408,12 +408,12 @@ func TestFastAPIHeaderParamsTutorial003(t *testing.T) {
 		return map[string]any{"X-Token values": in.XToken}
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/items"})
+	res := send(t, srv, request{Path: "/items"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"X-Token values":[]}`, res) // FastAPI: null; Brisk writes a nil slice as []
-	res = confDo(t, srv, confReq{Path: "/items", Headers: []string{"x-token", "foo"}})
+	res = send(t, srv, request{Path: "/items", Headers: []string{"x-token", "foo"}})
 	assertJSON(t, `{"X-Token values":["foo"]}`, res)
-	res = confDo(t, srv, confReq{Path: "/items", Headers: []string{"x-token", "foo", "x-token", "bar"}})
+	res = send(t, srv, request{Path: "/items", Headers: []string{"x-token", "foo", "x-token", "bar"}})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"X-Token values":["foo","bar"]}`, res)
 }
@@ -452,7 +452,7 @@ func confRunCasesH(t *testing.T, app *brisk.App, cases []confCaseH) {
 	t.Helper()
 	srv := serve(t, app)
 	for _, c := range cases {
-		res := confDo(t, srv, confReq{Path: c.url, Headers: c.headers})
+		res := send(t, srv, request{Path: c.url, Headers: c.headers})
 		assert.Equal(t, c.status, res.Status, "%s %v", c.url, c.headers)
 		assertJSON(t, c.want, res)
 	}
@@ -558,30 +558,30 @@ func TestFastAPIExtraDataTypes(t *testing.T) {
 	}
 	// test_extra_types, and the timedelta's other spellings.
 	for _, pa := range []string{`300`, `300.0`, `"300"`, `"PT5M"`, `"00:05:00"`, `"5m"`} {
-		res := confDo(t, srv, confReq{Method: "PUT", Path: "/items/" + id, Body: body(pa)})
+		res := send(t, srv, request{Method: "PUT", Path: "/items/" + id, Body: body(pa)})
 		assert.Equal(t, 200, res.Status, res.Body)
 		assertJSON(t, want, res)
 	}
 	for _, pa := range []string{"300", "300s", "5m", "PT5M", "00:05:00"} {
-		res := confDo(t, srv, confReq{Method: "PUT", Path: "/query/" + id + "?process_after=" + pa, Body: body("0")})
+		res := send(t, srv, request{Method: "PUT", Path: "/query/" + id + "?process_after=" + pa, Body: body("0")})
 		assert.Equal(t, 200, res.Status, res.Body)
 		assertJSON(t, want, res)
 	}
 
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/query/not-a-uuid?process_after=x", Body: body("0")})
+	res := send(t, srv, request{Method: "PUT", Path: "/query/not-a-uuid?process_after=x", Body: body("0")})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"uuid_parsing","loc":["path","item_id"],"msg":"Input should be a valid UUID, invalid length","input":"not-a-uuid","ctx":{"error":"invalid length"}},
 		{"type":"time_delta_parsing","loc":["query","process_after"],"msg":"Input should be a valid timedelta, invalid digit in duration","input":"x","ctx":{"error":"invalid digit in duration"}}]}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/" + id, Body: body(`"soon"`)})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/" + id, Body: body(`"soon"`)})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"time_delta_parsing","loc":["body","process_after"],"msg":"Input should be a valid timedelta, invalid digit in duration","input":"soon","ctx":{"error":"invalid digit in duration"}}]}`, res)
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/" + id, Body: body(`true`)})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/" + id, Body: body(`true`)})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"time_delta_type","loc":["body","process_after"],"msg":"Input should be a valid timedelta","input":true}]}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/" + id, Body: `{"start_datetime":"tomorrow","end_datetime":"2018-12-24T15:00:00+00:00","repeat_at":"x","process_after":1}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/" + id, Body: `{"start_datetime":"tomorrow","end_datetime":"2018-12-24T15:00:00+00:00","repeat_at":"x","process_after":1}`})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["body","start_datetime"]`)
 }
@@ -620,7 +620,7 @@ func TestFastAPIBodyMultipleParamsTutorial001(t *testing.T) {
 	})
 	srv := serve(t, app)
 	put := func(path, body string) result {
-		return confDo(t, srv, confReq{Method: "PUT", Path: path, Body: body, Headers: []string{"Content-Type", "application/json"}})
+		return send(t, srv, request{Method: "PUT", Path: path, Body: body, Headers: []string{"Content-Type", "application/json"}})
 	}
 
 	// test_post_body_q_bar_content
@@ -629,12 +629,12 @@ func TestFastAPIBodyMultipleParamsTutorial001(t *testing.T) {
 	assertJSON(t, `{"item_id":5,"item":{"name":"Foo","price":50.5,"description":null,"tax":null},"q":"bar"}`, res)
 
 	// test_post_no_body_q_bar
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5?q=bar"})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5?q=bar"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":5,"q":"bar"}`, res)
 
 	// test_post_no_body
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5"})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":5}`, res)
 
@@ -680,16 +680,16 @@ func TestFastAPIBodyMultipleParamsTutorial003(t *testing.T) {
 		return res
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"importance":2,"item":{"name":"Foo","price":50.5},"user":{"username":"Dave"}}`})
+	res := send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"importance":2,"item":{"name":"Foo","price":50.5},"user":{"username":"Dave"}}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":5,"importance":2,"item":{"name":"Foo","price":50.5,"description":null,"tax":null},"user":{"username":"Dave","full_name":null}}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5?q=x", Body: `{"importance":2,"item":{"name":"Foo","price":50.5},"user":{"username":"Dave"}}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5?q=x", Body: `{"importance":2,"item":{"name":"Foo","price":50.5},"user":{"username":"Dave"}}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":5,"q":"x","importance":2,"item":{"name":"Foo","price":50.5,"description":null,"tax":null},"user":{"username":"Dave","full_name":null}}`, res)
 
 	// An empty object: each part missing, in declaration order.
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["body","item"],"msg":"Field required","input":{}},
@@ -697,7 +697,7 @@ func TestFastAPIBodyMultipleParamsTutorial003(t *testing.T) {
 		{"type":"missing","loc":["body","importance"],"msg":"Field required","input":{}}]}`, res)
 
 	// Nested errors, decode and rule errors in field order.
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"importance":0,"item":{"price":"x"},"user":{}}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"importance":0,"item":{"price":"x"},"user":{}}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["body","item","name"],"msg":"Field required","input":{"price":"x"}},
@@ -738,38 +738,38 @@ func TestFastAPIBodyNestedModels(t *testing.T) {
 	app.Post("/images/multiple/", func(images []confImage) []confImage { return images })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":35.4,"tags":["a","b"],
+	res := send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":35.4,"tags":["a","b"],
 		"images":[{"url":"http://example.com/baz.jpg","name":"The Foo live"},{"url":"http://example.com/dave.jpg","name":"The Baz"}]}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":5,"item":{"name":"Foo","description":null,"price":35.4,"tax":null,"tags":["a","b"],
 		"images":[{"url":"http://example.com/baz.jpg","name":"The Foo live"},{"url":"http://example.com/dave.jpg","name":"The Baz"}]}}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":35.4}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":35.4}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	// FastAPI: "images":null; Brisk writes a nil slice as [].
 	assertJSON(t, `{"item_id":5,"item":{"name":"Foo","description":null,"price":35.4,"tax":null,"tags":[],"images":[]}}`, res)
 
 	// A missing nested field, at its index.
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":1,"images":[{"url":"http://a.b/c","name":"ok"},{"url":"http://a.b/d"}]}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":1,"images":[{"url":"http://a.b/c","name":"ok"},{"url":"http://a.b/d"}]}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"missing","loc":["body","images",1,"name"],"msg":"Field required","input":{"url":"http://a.b/d"}}]}`, res)
 
 	// A nested rule failure, at its index.
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":1,"images":[{"url":"http://a.b/c","name":"ok"},{"url":"not a url","name":"x"}]}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":1,"images":[{"url":"http://a.b/c","name":"ok"},{"url":"not a url","name":"x"}]}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"url_parsing","loc":["body","images",1,"url"],"msg":"Input should be a valid URL, relative URL without a base","input":"not a url","ctx":{"error":"relative URL without a base"}}]}`, res)
 
 	// A wrong type inside a list.
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":1,"tags":["a",3]}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"name":"Foo","price":1,"tags":["a",3]}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"string_type","loc":["body","tags",1],"msg":"Input should be a valid string","input":3}]}`, res)
 
 	// tutorial007: deeply nested.
 	offer := `{"name":"o","price":1,"items":[{"name":"i","price":2,"images":[{"url":"http://x.y/z","name":"im"}]}]}`
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/offers/", Body: offer})
+	res = send(t, srv, request{Method: "POST", Path: "/offers/", Body: offer})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"name":"o","price":1,"items":[{"name":"i","description":null,"price":2,"tax":null,"tags":[],"images":[{"url":"http://x.y/z","name":"im"}]}]}`, res)
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/offers/", Body: `{"name":"o","price":1,"items":[{"name":"i","price":2},{"price":"p","images":[{"name":"im"}]}]}`})
+	res = send(t, srv, request{Method: "POST", Path: "/offers/", Body: `{"name":"o","price":1,"items":[{"name":"i","price":2},{"price":"p","images":[{"name":"im"}]}]}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["body","items",1,"name"],"msg":"Field required","input":{"price":"p","images":[{"name":"im"}]}},
@@ -777,10 +777,10 @@ func TestFastAPIBodyNestedModels(t *testing.T) {
 		{"type":"missing","loc":["body","items",1,"images",0,"url"],"msg":"Field required","input":{"name":"im"}}]}`, res)
 
 	// tutorial008: a list body.
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/images/multiple/", Body: `[{"url":"http://example.com/baz.jpg","name":"The Foo live"},{"url":"http://example.com/dave.jpg","name":"The Baz"}]`})
+	res = send(t, srv, request{Method: "POST", Path: "/images/multiple/", Body: `[{"url":"http://example.com/baz.jpg","name":"The Foo live"},{"url":"http://example.com/dave.jpg","name":"The Baz"}]`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `[{"url":"http://example.com/baz.jpg","name":"The Foo live"},{"url":"http://example.com/dave.jpg","name":"The Baz"}]`, res)
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/images/multiple/", Body: `{"url":"http://example.com/baz.jpg"}`})
+	res = send(t, srv, request{Method: "POST", Path: "/images/multiple/", Body: `{"url":"http://example.com/baz.jpg"}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"list_type","loc":["body"],"msg":"Input should be a valid list","input":{"url":"http://example.com/baz.jpg"}}]}`, res)
 }
@@ -793,11 +793,11 @@ func TestFastAPIBodyNestedModelsTutorial009(t *testing.T) {
 	app.Post("/index-weights/", func(weights map[int]float64) map[int]float64 { return weights })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/index-weights/", Body: `{"2": 2.2, "3": 3.3}`})
+	res := send(t, srv, request{Method: "POST", Path: "/index-weights/", Body: `{"2": 2.2, "3": 3.3}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"2":2.2,"3":3.3}`, res)
 
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/index-weights/", Body: `{"foo": 2.2, "3": 3.3}`})
+	res = send(t, srv, request{Method: "POST", Path: "/index-weights/", Body: `{"foo": 2.2, "3": 3.3}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"int_parsing","loc":["body","foo","[key]"],"msg":"`+confIntParsing+`","input":"foo"}]}`, res)
 }
@@ -822,24 +822,24 @@ func TestFastAPIBodyFields(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"item":{"name":"Foo","price":3.0}}`})
+	res := send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"item":{"name":"Foo","price":3.0}}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":5,"item":{"name":"Foo","price":3.0,"description":null,"tax":null}}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/6", Body: `{"item":{"name":"Bar","price":0.2,"description":"Some bar","tax":"5.4"}}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/6", Body: `{"item":{"name":"Bar","price":0.2,"description":"Some bar","tax":"5.4"}}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"item_id":6,"item":{"name":"Bar","price":0.2,"description":"Some bar","tax":5.4}}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"item":{"name":"Foo","price":-3.0}}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"item":{"name":"Foo","price":-3.0}}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"greater_than","loc":["body","item","price"],"msg":"Input should be greater than 0","input":-3.0,"ctx":{"gt":0}}]}`, res)
 
 	long := strings.Repeat("x", 301)
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{"item":{"name":"Foo","price":1,"description":"` + long + `"}}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{"item":{"name":"Foo","price":1,"description":"` + long + `"}}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"string_too_long","loc":["body","item","description"],"msg":"String should have at most 300 characters","input":"`+long+`","ctx":{"max_length":300}}]}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/5", Body: `{}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/5", Body: `{}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"missing","loc":["body","item"],"msg":"Field required","input":{}}]}`, res)
 }
@@ -859,16 +859,16 @@ func TestFastAPIBodyFieldsOptionalWithRules(t *testing.T) {
 		return map[string]any{"q": in.Q}
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: `{"name":"Foo"}`})
+	res := send(t, srv, request{Method: "POST", Path: "/items/", Body: `{"name":"Foo"}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"name":"Foo","description":null}`, res)
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: `{"name":"Foo","description":"toolong"}`})
+	res = send(t, srv, request{Method: "POST", Path: "/items/", Body: `{"name":"Foo","description":"toolong"}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"string_too_long","loc":["body","description"],"msg":"String should have at most 5 characters","input":"toolong","ctx":{"max_length":5}}]}`, res)
-	res = confDo(t, srv, confReq{Path: "/q"})
+	res = send(t, srv, request{Path: "/q"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"q":null}`, res)
-	res = confDo(t, srv, confReq{Path: "/q?q=ab"})
+	res = send(t, srv, request{Path: "/q?q=ab"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, confQueryErr("string_too_short", "q", "String should have at least 3 characters", `"ab"`, `{"min_length":3}`), res)
 }
@@ -888,10 +888,10 @@ func TestFastAPIResponseChangeStatusCode(t *testing.T) {
 		return resp
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/get-or-create-task/foo"})
+	res := send(t, srv, request{Method: "PUT", Path: "/get-or-create-task/foo"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `"Listen to the Bar Fighters"`, res)
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/get-or-create-task/bar"})
+	res = send(t, srv, request{Method: "PUT", Path: "/get-or-create-task/bar"})
 	assert.Equal(t, 201, res.Status)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assertJSON(t, `"This didn't exist before"`, res)
@@ -920,10 +920,10 @@ func TestFastAPIAdditionalStatusCodes(t *testing.T) {
 		return brisk.JSON(201, map[string]any{"name": in.Body.Name, "size": in.Body.Size})
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/items/foo", Body: `{"name":"Wrestlers","size":3}`})
+	res := send(t, srv, request{Method: "PUT", Path: "/items/foo", Body: `{"name":"Wrestlers","size":3}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"name":"Wrestlers","size":3}`, res)
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/red", Body: `{"name":"Chillies"}`})
+	res = send(t, srv, request{Method: "PUT", Path: "/items/red", Body: `{"name":"Chillies"}`})
 	assert.Equal(t, 201, res.Status, res.Body)
 	assertJSON(t, `{"name":"Chillies","size":null}`, res)
 }
@@ -948,36 +948,36 @@ func TestFastAPICustomResponse(t *testing.T) {
 	app.Get("/unescaped", func() *brisk.Response { return brisk.JSON(200, map[string]string{"html": "<b>&</b>"}) })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/items/"})
+	res := send(t, srv, request{Path: "/items/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assertJSON(t, `[{"item_id":"Foo"}]`, res)
 
-	res = confDo(t, srv, confReq{Path: "/html/"})
+	res = send(t, srv, request{Path: "/html/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "<html><body><h1>Look ma! HTML!</h1></body></html>", res.Body)
 
-	res = confDo(t, srv, confReq{Path: "/text/"})
+	res = send(t, srv, request{Path: "/text/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "Hello World", res.Body)
 
-	res = confDo(t, srv, confReq{Path: "/teapot"})
+	res = send(t, srv, request{Path: "/teapot"})
 	assert.Equal(t, 418, res.Status)
 	assert.Equal(t, "yes", res.Header.Get("X-Teapot"))
 	assert.Equal(t, "I'm a teapot", res.Body)
 
-	res = confDo(t, srv, confReq{Path: "/typer"})
+	res = send(t, srv, request{Path: "/typer"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "https://typer.tiangolo.com", res.Header.Get("Location"))
 
-	res = confDo(t, srv, confReq{Path: "/blob"})
+	res = send(t, srv, request{Path: "/blob"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "application/octet-stream", res.Header.Get("Content-Type"))
 	assert.Equal(t, "\x00\x01\x02", res.Body)
 
-	res = confDo(t, srv, confReq{Path: "/unescaped"})
+	res = send(t, srv, request{Path: "/unescaped"})
 	assert.Equal(t, `{"html":"<b>&</b>"}`, strings.TrimSpace(res.Body))
 }
 
@@ -1028,7 +1028,7 @@ func TestFastAPIQueryParamsStrValidationsTutorial004OpenAPI(t *testing.T) {
 		return confItems(in.Q)
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/openapi.json"})
+	res := send(t, srv, request{Path: "/openapi.json"})
 	assert.Equal(t, 200, res.Status)
 	doc := res.JSON(t).(map[string]any)
 	params := doc["paths"].(map[string]any)["/items/"].(map[string]any)["get"].(map[string]any)["parameters"].([]any)

@@ -71,12 +71,12 @@ func TestStarletteBaseCustomMiddleware(t *testing.T) {
 	app, logs := confBaseApp(t)
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Equal(t, "Example", res.Header.Get("Custom-Header"))
 
-	res = confDo(t, srv, confReq{Path: "/exc"})
+	res = send(t, srv, request{Path: "/exc"})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Empty(t, res.Header.Get("Custom-Header"), "a panic unwinds through the layer, as Starlette's exception does")
@@ -89,12 +89,12 @@ func TestStarletteBaseCustomMiddleware(t *testing.T) {
 	assert.Equal(t, "Ok", string(b))
 	assert.Contains(t, logs.String(), "Faulty Stream")
 
-	res = confDo(t, srv, confReq{Path: "/no-response"})
+	res = send(t, srv, request{Path: "/no-response"})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Contains(t, logs.String(), "returned a nil *Response without calling next")
 
-	res = confDo(t, srv, confReq{Path: "/"})
+	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status, "the server keeps serving")
 	assert.Equal(t, "Example", res.Header.Get("Custom-Header"))
 }
@@ -128,7 +128,7 @@ func TestStarletteBaseStateDataAcrossMultipleMiddlewares(t *testing.T) {
 	app.Get("/", func() *brisk.Response { return brisk.Text(200, "OK") })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "foo", res.Header.Get("X-State-Foo"))
 	assert.Equal(t, "bar", res.Header.Get("X-State-Bar"))
@@ -141,7 +141,7 @@ func TestStarletteBaseAppMiddlewareArgument(t *testing.T) {
 	app.Get("/", func() *brisk.Response { return brisk.Text(200, "Homepage") })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Equal(t, "Example", res.Header.Get("Custom-Header"))
 }
@@ -158,7 +158,7 @@ func TestStarletteBaseFullyEvaluatedResponse(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/does_not_exist"})
+	res := send(t, srv, request{Path: "/does_not_exist"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Custom", res.Body)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
@@ -178,11 +178,11 @@ func TestStarletteBaseExceptionOnMountedApps(t *testing.T) {
 	app.Get("/ok", func() string { return "ok" })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/sub/"})
+	res := send(t, srv, request{Path: "/sub/"})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Contains(t, logs.String(), "Exc")
-	assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/ok"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/ok"}).Status)
 }
 
 type confCtxVar struct{}
@@ -225,7 +225,7 @@ func TestStarletteBaseContextvars(t *testing.T) {
 			})
 			srv := serve(t, app)
 
-			res := confDo(t, srv, confReq{Path: "/"})
+			res := send(t, srv, request{Path: "/"})
 			assert.Equal(t, 200, res.Status, res.Body)
 			assert.Equal(t, "set by endpoint", within(t, afterNext, "the middleware"))
 		})
@@ -279,7 +279,7 @@ func TestStarletteBaseRunBackgroundTasksRaiseExceptions(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	confDrain(t, app)
 	assert.Contains(t, logs.String(), "TEST", "the task's error is logged")
@@ -301,11 +301,11 @@ func TestStarletteBaseExceptionCanBeCaught(t *testing.T) {
 	app.Get("/", func() string { panic(errors.New("TEST")) })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 400, res.Status)
 	assert.Equal(t, "TEST", res.Body)
 	assert.NotContains(t, logs.String(), "panic serving request", "a recovered panic is the layer's business")
-	res = confDo(t, srv, confReq{Path: "/"})
+	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, 400, res.Status, "and the pooled state is clean for the next request")
 	assert.Equal(t, "TEST", res.Body)
 }
@@ -408,7 +408,7 @@ func TestStarletteBaseAppReceivesHTTPDisconnectAfterSendingIfDiscarded(t *testin
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/does_not_exist"})
+	res := send(t, srv, request{Path: "/does_not_exist"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Custom", res.Body)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
@@ -439,7 +439,7 @@ func TestStarletteBaseAppReceivesHTTPDisconnectWhileSendingIfDiscarded(t *testin
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/does_not_exist"})
+	res := send(t, srv, request{Path: "/does_not_exist"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "chunk chunk chunk ", res.Body, "the stream reached the client whole, and nothing after it")
 	assert.True(t, within(t, streamed, "the layer"))
@@ -469,7 +469,7 @@ func TestStarletteBaseReadRequestBodyInAppAfterMiddlewareCallsBody(t *testing.T)
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/", Body: "a"})
+	res := send(t, srv, request{Method: "POST", Path: "/", Body: "a"})
 	assert.Equal(t, 200, res.Status, res.Body)
 }
 
@@ -495,7 +495,7 @@ func TestStarletteBaseReadRequestStreamInAppAfterMiddlewareCallsStream(t *testin
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/", Body: "a"})
+	res := send(t, srv, request{Method: "POST", Path: "/", Body: "a"})
 	assert.Equal(t, 200, res.Status, res.Body)
 }
 
@@ -521,7 +521,7 @@ func TestStarletteBaseReadRequestStreamInDispatchAfterAppCallsBody(t *testing.T)
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/", Body: "a"})
+	res := send(t, srv, request{Method: "POST", Path: "/", Body: "a"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assert.Equal(t, 0, within(t, leftover, "the layer"))
 }
@@ -547,7 +547,7 @@ func TestStarletteBaseReadRequestBodyInDispatchAfterAppCallsBodyWithMiddlewareCa
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/", Body: "a"})
+	res := send(t, srv, request{Method: "POST", Path: "/", Body: "a"})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assert.Equal(t, "a", within(t, again, "the layer"))
 }
@@ -580,7 +580,7 @@ func TestStarletteBasePR1519Comment1236166180Example(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/", Body: "Hello, World!"})
+	res := send(t, srv, request{Method: "POST", Path: "/", Body: "Hello, World!"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, len("Hello, World!"), within(t, sizes, "the logging layer"))
 	assert.Equal(t, "Hello, World!-foo", within(t, bodies, "the handler"))
@@ -612,7 +612,7 @@ func TestStarletteBaseMultipleMiddlewaresStackedClientDisconnected(t *testing.T)
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "0", res.Header.Get("Content-Length"))
 	assert.Empty(t, res.Body)
@@ -644,7 +644,7 @@ func TestStarletteApplicationsAddMiddlewareIsLIFO(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, path := range []string{"/", "/missing"} {
-		res := confDo(t, srv, confReq{Path: path})
+		res := send(t, srv, request{Path: path})
 		events := ev.take()
 		if path == "/" {
 			assert.Equal(t, 200, res.Status)
@@ -684,12 +684,12 @@ func TestStarletteApplicationsMiddlewareStackInit(t *testing.T) {
 	app := newApp()
 	srv := serve(t, app)
 	for range 3 {
-		assert.Equal(t, 404, confDo(t, srv, confReq{Path: "/foo"}).Status)
+		assert.Equal(t, 404, send(t, srv, request{Path: "/foo"}).Status)
 	}
 	assert.Equal(t, int32(1), built.Load())
 
 	srv = serve(t, newApp())
-	assert.Equal(t, 404, confDo(t, srv, confReq{Path: "/foo"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/foo"}).Status)
 	assert.Equal(t, int32(2), built.Load())
 }
 
@@ -704,7 +704,7 @@ func TestStarletteApplicationsCannotAddMiddlewareAfterStart(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/", func() string { return "ok" })
 	srv := serve(t, app)
-	require.Equal(t, 200, confDo(t, srv, confReq{Path: "/"}).Status)
+	require.Equal(t, 200, send(t, srv, request{Path: "/"}).Status)
 	assert.PanicsWithValue(t, "brisk: Use"+tail, func() { app.Use(noop) })
 	assert.PanicsWithValue(t, "brisk: Middleware"+tail, func() { app.Middleware(passThrough) })
 
@@ -735,14 +735,14 @@ func TestFastAPIMiddlewareTutorial001(t *testing.T) {
 	app.Middleware(confProcessTime)
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/openapi.json"})
+	res := send(t, srv, request{Path: "/openapi.json"})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.NotEmpty(t, res.Header.Get("X-Process-Time"))
 	_, err := strconv.ParseFloat(res.Header.Get("X-Process-Time"), 64)
 	assert.NoError(t, err)
 	assertJSON(t, `{"openapi":"3.1.0","info":{"title":"Brisk","version":"0.1.0"},"paths":{}}`, res)
 
-	res = confDo(t, srv, confReq{Path: "/docs"})
+	res = send(t, srv, request{Path: "/docs"})
 	assert.Equal(t, 200, res.Status)
 	assert.NotEmpty(t, res.Header.Get("X-Process-Time"), "the docs pages go through the stack too")
 }
@@ -754,7 +754,7 @@ func TestFastAPIMiddlewareTutorial002(t *testing.T) {
 	app.Get("/", func() map[string]string { return map[string]string{"hello": "world"} })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"hello":"world"}`, res)
 	pt := res.Header.Get("X-Process-Time")
@@ -829,14 +829,14 @@ func TestStarletteBaseMiddlewareWithoutCallNext(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/"})
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 403, res.Status)
 	assertJSON(t, `{"detail":"denied"}`, res)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assert.Equal(t, "Example", res.Header.Get("Custom-Header"), "the outer layer sees the inner layer's own answer")
 	assert.Equal(t, int32(0), handled.Load())
 
-	res = confDo(t, srv, confReq{Path: "/", Headers: []string{"X-Token", "secret"}})
+	res = send(t, srv, request{Path: "/", Headers: []string{"X-Token", "secret"}})
 	assert.Equal(t, 200, res.Status)
 	var s string
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &s))
@@ -860,18 +860,18 @@ func TestStarletteBaseMiddlewareRunsFor404And405(t *testing.T) {
 	app.Get("/items", func() []string { return []string{} })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/nope"})
+	res := send(t, srv, request{Path: "/nope"})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"Not Found"}`, res)
 	assert.Equal(t, "404", res.Header.Get("X-Seen-Status"))
 
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/items"})
+	res = send(t, srv, request{Method: "POST", Path: "/items"})
 	assert.Equal(t, 405, res.Status)
 	assertJSON(t, `{"detail":"Method Not Allowed"}`, res)
 	assert.Equal(t, "405", res.Header.Get("X-Seen-Status"))
 	assert.Contains(t, res.Header.Get("Allow"), "GET")
 
-	res = confDo(t, srv, confReq{Path: "/gone"})
+	res = send(t, srv, request{Path: "/gone"})
 	assert.Equal(t, 410, res.Status)
 	assertJSON(t, `{"detail":"Not Found"}`, res)
 }
@@ -907,7 +907,7 @@ func TestStarletteBaseBackgroundTasksAfterCallNextMiddleware(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/send-notification/foo@example.com"})
+	res := send(t, srv, request{Method: "POST", Path: "/send-notification/foo@example.com"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"message":"Notification sent in the background"}`, res)
 	assert.Equal(t, "yes", res.Header.Get("X-Inner"))
@@ -964,8 +964,8 @@ func TestCallNextNoBodyStatusesAsWithoutMiddleware(t *testing.T) {
 			for _, app := range []*brisk.App{withLayer, plain} {
 				app.Delete("/items/{id}", func(id int) map[string]int { return map[string]int{"id": id} }, brisk.Status(status))
 			}
-			a := confDo(t, serve(t, withLayer), confReq{Method: "DELETE", Path: "/items/1"})
-			b := confDo(t, serve(t, plain), confReq{Method: "DELETE", Path: "/items/1"})
+			a := send(t, serve(t, withLayer), request{Method: "DELETE", Path: "/items/1"})
+			b := send(t, serve(t, plain), request{Method: "DELETE", Path: "/items/1"})
 			assert.Equal(t, 0, within(t, seen, "the layer"))
 			for _, res := range []result{a, b} {
 				assert.Equal(t, status, res.Status)
@@ -1004,7 +1004,7 @@ func TestFastAPIDependencyContextvars(t *testing.T) {
 	app.Get("/user", func(state confRequestState) string { return state["user"] })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/user"})
+	res := send(t, srv, request{Path: "/user"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `"deadpond"`, res)
 	assert.Equal(t, "foo", res.Header.Get("custom"))
@@ -1034,7 +1034,7 @@ func TestStarletteBaseRouteInfoAfterCallNext(t *testing.T) {
 	app.Get("/items/{id}", func(id int) int { return id })
 	srv := serve(t, app)
 
-	assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/items/5"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/items/5"}).Status)
 	assert.Equal(t, [2]string{"/items/{id}", "5"}, within(t, seen, "the layer"))
 }
 

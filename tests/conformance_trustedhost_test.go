@@ -33,27 +33,27 @@ func assertInvalidHost(t *testing.T, res result, host string) {
 func TestStarletteTrustedHostMiddleware(t *testing.T) {
 	srv := serve(t, trustedHostApp(t, middleware.TrustedHostConfig{AllowedHosts: []string{"testserver", "*.testserver"}}))
 
-	res := confDo(t, srv, confReq{Path: "/", Host: "testserver"})
+	res := send(t, srv, request{Path: "/", Host: "testserver"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 
-	res = confDo(t, srv, confReq{Path: "/", Host: "subdomain.testserver"})
+	res = send(t, srv, request{Path: "/", Host: "subdomain.testserver"})
 	assert.Equal(t, 200, res.Status)
 
-	res = confDo(t, srv, confReq{Path: "/", Host: "invalidhost"})
+	res = send(t, srv, request{Path: "/", Host: "invalidhost"})
 	assertInvalidHost(t, res, "invalidhost")
 
 	// The check runs before routing: an unknown route on a bad host is 400 too.
-	res = confDo(t, srv, confReq{Path: "/nowhere", Host: "invalidhost"})
+	res = send(t, srv, request{Path: "/nowhere", Host: "invalidhost"})
 	assertInvalidHost(t, res, "invalidhost")
 
 	// Wildcards do not match the bare domain's look-alikes.
 	for _, host := range []string{"eviltestserver", "testserver.evil.com"} {
-		assertInvalidHost(t, confDo(t, srv, confReq{Path: "/", Host: host}), host)
+		assertInvalidHost(t, send(t, srv, request{Path: "/", Host: host}), host)
 	}
 	// Case-insensitive, with or without a port.
 	for _, host := range []string{"TESTSERVER", "Sub.TestServer:8080", "testserver:80"} {
-		assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/", Host: host}).Status, host)
+		assert.Equal(t, 200, send(t, srv, request{Path: "/", Host: host}).Status, host)
 	}
 }
 
@@ -62,13 +62,13 @@ func TestStarletteTrustedHostMiddleware(t *testing.T) {
 func TestStarletteTrustedHostDefaultAllowedHosts(t *testing.T) {
 	srv := serve(t, trustedHostApp(t, middleware.TrustedHostConfig{}))
 	for _, host := range []string{"testserver", "anything.example", "127.0.0.1:9999", "[::1]"} {
-		res := confDo(t, srv, confReq{Path: "/", Host: host})
+		res := send(t, srv, request{Path: "/", Host: host})
 		assert.Equal(t, 200, res.Status, host)
 		assert.Equal(t, "OK", res.Body, host)
 	}
 
 	srv = serve(t, trustedHostApp(t, middleware.TrustedHostConfig{AllowedHosts: []string{"*"}}))
-	assert.Equal(t, 200, confDo(t, srv, confReq{Path: "/", Host: "whatever.test"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/", Host: "whatever.test"}).Status)
 }
 
 // Starlette tests/middleware/test_trusted_host.py::test_www_redirect
@@ -76,27 +76,27 @@ func TestStarletteTrustedHostWWWRedirect(t *testing.T) {
 	app := trustedHostApp(t, middleware.TrustedHostConfig{AllowedHosts: []string{"www.example.com"}})
 	srv := serveTLS(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/", Host: "example.com"})
+	res := send(t, srv, request{Path: "/", Host: "example.com"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "https://www.example.com/", res.Header.Get("Location"))
 
-	res = confDo(t, srv, confReq{Path: "/", Host: "www.example.com"})
+	res = send(t, srv, request{Path: "/", Host: "www.example.com"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
 
 	// Port, path and query are kept.
-	res = confDo(t, srv, confReq{Path: "/items/5?q=a%26b", Host: "example.com:8443"})
+	res = send(t, srv, request{Path: "/items/5?q=a%26b", Host: "example.com:8443"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "https://www.example.com:8443/items/5?q=a%26b", res.Header.Get("Location"))
 
 	// Over plain HTTP the scheme stays http.
 	plain := serve(t, trustedHostApp(t, middleware.TrustedHostConfig{AllowedHosts: []string{"www.example.com"}}))
-	res = confDo(t, plain, confReq{Path: "/?x=1", Host: "example.com"})
+	res = send(t, plain, request{Path: "/?x=1", Host: "example.com"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "http://www.example.com/?x=1", res.Header.Get("Location"))
 
 	// Another host is refused, not redirected.
-	assertInvalidHost(t, confDo(t, plain, confReq{Path: "/", Host: "other.com"}), "other.com")
+	assertInvalidHost(t, send(t, plain, request{Path: "/", Host: "other.com"}), "other.com")
 }
 
 // Starlette tests/middleware/test_trusted_host.py::test_trusted_host_middleware_ipv6
@@ -104,12 +104,12 @@ func TestStarletteTrustedHostMiddlewareIPv6(t *testing.T) {
 	srv := serve(t, trustedHostApp(t, middleware.TrustedHostConfig{AllowedHosts: []string{"[::1]"}}))
 
 	for _, host := range []string{"[::1]", "[::1]:8000"} {
-		res := rawDo(t, srv, "GET", "/", host)
+		res := send(t, srv, request{Raw: true, Path: "/", Host: host})
 		assert.Equal(t, 200, res.Status, host)
 		assert.Equal(t, "OK", res.Body, host)
 	}
 
-	assertInvalidHost(t, rawDo(t, srv, "GET", "/", "[2001:db8::1]"), "[2001:db8::1]")
+	assertInvalidHost(t, send(t, srv, request{Raw: true, Path: "/", Host: "[2001:db8::1]"}), "[2001:db8::1]")
 
 	for _, host := range []string{
 		"[::1",
@@ -121,6 +121,6 @@ func TestStarletteTrustedHostMiddlewareIPv6(t *testing.T) {
 		"[::1]:\xb2",
 	} {
 		// net/http itself refuses some of these with its own 400.
-		assert.Equal(t, 400, rawDo(t, srv, "GET", "/", host).Status, "host %q", host)
+		assert.Equal(t, 400, send(t, srv, request{Raw: true, Path: "/", Host: host}).Status, "host %q", host)
 	}
 }

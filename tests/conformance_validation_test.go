@@ -178,7 +178,7 @@ func TestFastAPIPath(t *testing.T) {
 		{"/path/param-ge-int/2", 422, confPathErr("greater_than_equal", "Input should be greater than or equal to 3", "2", `{"ge":3}`)},
 		{"/path/param-ge-int/2.7", 422, confPathErr("int_parsing", confIntParsing, "2.7", "")},
 	} {
-		res := confDo(t, srv, confReq{Path: c.url})
+		res := send(t, srv, request{Path: c.url})
 		assert.Equal(t, c.status, res.Status, c.url)
 		assertJSON(t, c.want, res)
 		if c.status == 422 {
@@ -243,7 +243,7 @@ func TestFastAPIQuery(t *testing.T) {
 		{"/query/list?device=1&device=2", 200, `[1,2]`},
 		{"/query/list?device=1&device=x", 422, `{"detail":[{"type":"int_parsing","loc":["query","device",1],"msg":"` + confIntParsing + `","input":"x"}]}`},
 	} {
-		res := confDo(t, srv, confReq{Path: c.url})
+		res := send(t, srv, request{Path: c.url})
 		assert.Equal(t, c.status, res.Status, c.url)
 		assertJSON(t, c.want, res)
 	}
@@ -264,15 +264,15 @@ func TestFastAPIQueryParamsTutorial005And006(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/items/foo?needy=very"})
+	res := send(t, srv, request{Path: "/items/foo?needy=very"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item_id":"foo","needy":"very","skip":0,"limit":null}`, res)
 
-	res = confDo(t, srv, confReq{Path: "/items/foo"})
+	res = send(t, srv, request{Path: "/items/foo"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"missing","loc":["query","needy"],"msg":"Field required","input":null}]}`, res)
 
-	res = confDo(t, srv, confReq{Path: "/items/foo?skip=a&limit=b"})
+	res = send(t, srv, request{Path: "/items/foo?skip=a&limit=b"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["query","needy"],"msg":"Field required","input":null},
@@ -300,7 +300,7 @@ func confBodyApp(t *testing.T) *brisk.App {
 func TestFastAPIBodyTutorial001(t *testing.T) {
 	srv := serve(t, confBodyApp(t))
 	post := func(body string, headers ...string) result {
-		return confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: body, Headers: headers})
+		return send(t, srv, request{Method: "POST", Path: "/items/", Body: body, Headers: headers})
 	}
 	json := []string{"Content-Type", "application/json"}
 
@@ -345,7 +345,7 @@ func TestFastAPIBodyTutorial001(t *testing.T) {
 	res = post(`null`, json...)
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`, res)
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/items/"})
+	res = send(t, srv, request{Method: "POST", Path: "/items/"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`, res)
 
@@ -379,12 +379,12 @@ func TestFastAPIBodyTutorial001WrongHeaders(t *testing.T) {
 	srv := serve(t, confBodyApp(t))
 	data := `{"name": "Foo", "price": 50.5}`
 	for _, ct := range []string{"text/plain", "application/geo+json-seq", "application/not-really-json"} {
-		res := confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: data, Headers: []string{"Content-Type", ct}})
+		res := send(t, srv, request{Method: "POST", Path: "/items/", Body: data, Headers: []string{"Content-Type", ct}})
 		assert.Equal(t, 422, res.Status, ct)
 		assertJSON(t, `{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":`+
 			`"{\"name\": \"Foo\", \"price\": 50.5}"}]}`, res)
 	}
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: "name=Foo&price=50.5", Headers: []string{"Content-Type", "application/x-www-form-urlencoded"}})
+	res := send(t, srv, request{Method: "POST", Path: "/items/", Body: "name=Foo&price=50.5", Headers: []string{"Content-Type", "application/x-www-form-urlencoded"}})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"name=Foo&price=50.5"}]}`, res)
 }
@@ -401,17 +401,17 @@ func TestFastAPIMultiBodyErrors(t *testing.T) {
 	srv := serve(t, app)
 
 	// test_put_correct_body
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: `[{"name": "Foo", "age": 5}]`})
+	res := send(t, srv, request{Method: "POST", Path: "/items/", Body: `[{"name": "Foo", "age": 5}]`})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item":[{"name":"Foo","age":5}]}`, res)
 
 	// test_jsonable_encoder_requiring_error
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: `[{"name": "Foo", "age": -1.0}]`})
+	res = send(t, srv, request{Method: "POST", Path: "/items/", Body: `[{"name": "Foo", "age": -1.0}]`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"greater_than","loc":["body",0,"age"],"msg":"Input should be greater than 0","input":-1.0,"ctx":{"gt":0}}]}`, res)
 
 	// test_put_incorrect_body_multiple
-	res = confDo(t, srv, confReq{Method: "POST", Path: "/items/", Body: `[{"age": "five"}, {"age": "six"}]`})
+	res = send(t, srv, request{Method: "POST", Path: "/items/", Body: `[{"age": "five"}, {"age": "six"}]`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["body",0,"name"],"msg":"Field required","input":{"age":"five"}},
@@ -435,11 +435,11 @@ func TestFastAPIHeaderAndCookieParams(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/items/", Headers: []string{"User-Agent", "testclient", "X-Token", "t", "Cookie", "ads_id=ads_track; session=s"}})
+	res := send(t, srv, request{Path: "/items/", Headers: []string{"User-Agent", "testclient", "X-Token", "t", "Cookie", "ads_id=ads_track; session=s"}})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"User-Agent":"testclient","ads_id":"ads_track"}`, res)
 
-	res = confDo(t, srv, confReq{Path: "/items/", Headers: []string{"User-Agent", "testclient"}})
+	res = send(t, srv, request{Path: "/items/", Headers: []string{"User-Agent", "testclient"}})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null},
@@ -454,12 +454,12 @@ func TestFastAPINotFoundAndMethodNotAllowed(t *testing.T) {
 	app.Post("/items/{id}", func(id int) int { return id })
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/nonexistent"})
+	res := send(t, srv, request{Path: "/nonexistent"})
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assertJSON(t, `{"detail":"Not Found"}`, res)
 
-	res = confDo(t, srv, confReq{Method: http.MethodDelete, Path: "/items/1"})
+	res = send(t, srv, request{Method: http.MethodDelete, Path: "/items/1"})
 	assert.Equal(t, 405, res.Status)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assertJSON(t, `{"detail":"Method Not Allowed"}`, res)
@@ -488,13 +488,13 @@ func TestFastAPIHandlingErrorsTutorial001And002(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Path: "/items/foo"})
+	res := send(t, srv, request{Path: "/items/foo"})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item":"The Foo Wrestlers"}`, res)
-	res = confDo(t, srv, confReq{Path: "/items/bar"})
+	res = send(t, srv, request{Path: "/items/bar"})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"Item not found"}`, res)
-	res = confDo(t, srv, confReq{Path: "/items-header/bar"})
+	res = send(t, srv, request{Path: "/items-header/bar"})
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "There goes my error", res.Header.Get("X-Error"))
 	assertJSON(t, `{"detail":"Item not found"}`, res)
@@ -525,12 +525,12 @@ func TestFastAPIBodyLaxScalars(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := confDo(t, srv, confReq{Method: "PUT", Path: "/items/1",
+	res := send(t, srv, request{Method: "PUT", Path: "/items/1",
 		Body: `{"ints":["1", 2.0, " 3 "],"inner":{"count":"42","on":"yes"},"ratio":"0.5","name":"n","small":1}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assertJSON(t, `{"ints":[1,2,3],"inner":{"count":42,"on":true},"ratio":0.5,"name":"n","small":1}`, res)
 
-	res = confDo(t, srv, confReq{Method: "PUT", Path: "/items/1",
+	res = send(t, srv, request{Method: "PUT", Path: "/items/1",
 		Body: `{"ints":[],"inner":{"count":1,"on":0},"ratio":1,"name":5,"small":"300"}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[

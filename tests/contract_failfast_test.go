@@ -41,7 +41,7 @@ func TestContractProviderAfterRoute(t *testing.T) {
 	app, _ = quietApp()
 	app.Provide(func() *sql.DB { return nil })
 	app.Get("/users", func(db *sql.DB) bool { return db == nil })
-	assert.Equal(t, "true", do(t, serve(t, app), "GET", "/users", "").Body)
+	assert.Equal(t, "true", send(t, serve(t, app), request{Path: "/users"}).Body)
 }
 
 // Item 2: a provider of a built-in type is refused, with the fix.
@@ -60,7 +60,7 @@ func TestContractProviderOfBuiltinType(t *testing.T) {
 	type Token string
 	app.Provide(func() Token { return "token-from-provider" })
 	app.Get("/users/{user_id}", func(userID string, tok Token) string { return userID + " " + string(tok) })
-	assert.Equal(t, `"42 token-from-provider"`, do(t, serve(t, app), "GET", "/users/42", "").Body)
+	assert.Equal(t, `"42 token-from-provider"`, send(t, serve(t, app), request{Path: "/users/42"}).Body)
 }
 
 // Item 3: a near-miss source tag panics at registration, naming the field

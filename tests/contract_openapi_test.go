@@ -32,7 +32,7 @@ func docAt(t *testing.T, doc map[string]any, keys ...string) any {
 func fetchDoc(t *testing.T, app *brisk.App) map[string]any {
 	t.Helper()
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/openapi.json", "")
+	res := send(t, srv, request{Path: "/openapi.json"})
 	require.Equal(t, 200, res.Status, res.Body)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &doc))
@@ -56,8 +56,8 @@ func TestContractSliceDefaultInReturnedModel(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/filter", func(f Filter) Filter { return f })
 	srv := serve(t, app)
-	assert.JSONEq(t, `{"Tags":["foo","bar"]}`, do(t, srv, "GET", "/filter", "").Body)
-	res := do(t, srv, "GET", "/openapi.json", "")
+	assert.JSONEq(t, `{"Tags":["foo","bar"]}`, send(t, srv, request{Path: "/filter"}).Body)
+	res := send(t, srv, request{Path: "/openapi.json"})
 	require.Equal(t, 200, res.Status, res.Body)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &doc))
@@ -90,16 +90,16 @@ func TestContractDateOnlyInBodyAndQuery(t *testing.T) {
 		return in.At.Format(time.RFC3339)
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "POST", "/b", `{"at":"2024-01-02"}`)
+	res := send(t, srv, request{Method: "POST", Path: "/b", JSON: `{"at":"2024-01-02"}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assert.Equal(t, `"2024-01-02T00:00:00Z"`, res.Body)
-	assert.Equal(t, `"2024-01-02T00:00:00Z"`, do(t, srv, "GET", "/q?at=2024-01-02", "").Body)
+	assert.Equal(t, `"2024-01-02T00:00:00Z"`, send(t, srv, request{Path: "/q?at=2024-01-02"}).Body)
 
 	// The same bad value gets the same error in both places.
-	bad := do(t, srv, "POST", "/b", `{"at":"2024-13-02"}`)
+	bad := send(t, srv, request{Method: "POST", Path: "/b", JSON: `{"at":"2024-13-02"}`})
 	assert.Equal(t, 422, bad.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"datetime_from_date_parsing","loc":["body","at"],"msg":"Input should be a valid datetime or date, month value is outside expected range of 1-12","input":"2024-13-02","ctx":{"error":"month value is outside expected range of 1-12"}}]}`, bad.Body)
-	bad = do(t, srv, "GET", "/q?at=2024-13-02", "")
+	bad = send(t, srv, request{Path: "/q?at=2024-13-02"})
 	assert.JSONEq(t, `{"detail":[{"type":"datetime_from_date_parsing","loc":["query","at"],"msg":"Input should be a valid datetime or date, month value is outside expected range of 1-12","input":"2024-13-02","ctx":{"error":"month value is outside expected range of 1-12"}}]}`, bad.Body)
 }
 
@@ -127,11 +127,11 @@ func TestContractNilSlicesAndMaps(t *testing.T) {
 	app.Get("/json", func() *brisk.Response { return brisk.JSON(200, contractItem{}) })
 	app.Get("/none", func() (*contractItem, error) { return nil, nil })
 	srv := serve(t, app)
-	assert.Equal(t, `{"id":1,"tags":[],"attrs":{},"data":"","note":null}`, do(t, srv, "GET", "/item", "").Body)
-	assert.Equal(t, `[]`, do(t, srv, "GET", "/items", "").Body)
-	assert.Equal(t, `{"a":[]}`, do(t, srv, "GET", "/nested", "").Body)
-	assert.Equal(t, `{"id":0,"tags":[],"attrs":{},"data":"","note":null}`, do(t, srv, "GET", "/json", "").Body)
-	res := do(t, srv, "GET", "/none", "")
+	assert.Equal(t, `{"id":1,"tags":[],"attrs":{},"data":"","note":null}`, send(t, srv, request{Path: "/item"}).Body)
+	assert.Equal(t, `[]`, send(t, srv, request{Path: "/items"}).Body)
+	assert.Equal(t, `{"a":[]}`, send(t, srv, request{Path: "/nested"}).Body)
+	assert.Equal(t, `{"id":0,"tags":[],"attrs":{},"data":"","note":null}`, send(t, srv, request{Path: "/json"}).Body)
+	res := send(t, srv, request{Path: "/none"})
 	assert.Equal(t, 500, res.Status)
 	assert.Contains(t, logs.String(), "returned a nil *tests.contractItem and no error")
 
@@ -163,10 +163,10 @@ func TestContractReservedHeaders(t *testing.T) {
 	assert.Equal(t, "x-trace", params[0].(map[string]any)["name"])
 
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/me", "")
+	res := send(t, srv, request{Path: "/me"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"missing","loc":["header","authorization"],"msg":"Field required","input":null}]}`, res.Body)
-	assert.Equal(t, `"Bearer x"`, do(t, srv, "GET", "/me", "", "Authorization", "Bearer x").Body)
+	assert.Equal(t, `"Bearer x"`, send(t, srv, request{Path: "/me", Headers: []string{"Authorization", "Bearer x"}}).Body)
 }
 
 // contractUUID is a UUID type as google/uuid's: a [16]byte with a text form.
@@ -205,13 +205,13 @@ func TestContractFormats(t *testing.T) {
 
 	// A duration read as seconds comes back as seconds: a round trip holds.
 	const body = `{"id":"ff97dd87-a4a5-4a12-b412-cde99f33e00e","count":1,"total":2,"ratio":0.5,"price":1.25,"after":90.5,"offset":3}`
-	res := do(t, srv, "PUT", "/jobs/1", body)
+	res := send(t, srv, request{Method: "PUT", Path: "/jobs/1", JSON: body})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.JSONEq(t, body, res.Body)
-	again := do(t, srv, "PUT", "/jobs/1", res.Body)
+	again := send(t, srv, request{Method: "PUT", Path: "/jobs/1", JSON: res.Body})
 	assert.JSONEq(t, body, again.Body)
 
-	res = do(t, srv, "GET", "/by/not-a-uuid", "")
+	res = send(t, srv, request{Path: "/by/not-a-uuid"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"uuid_parsing","loc":["path","id"],"msg":"Input should be a valid UUID, invalid length","input":"not-a-uuid","ctx":{"error":"invalid length"}}]}`, res.Body)
 

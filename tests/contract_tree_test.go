@@ -31,11 +31,11 @@ func TestContractRequiredMeansPresent(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/c", `{"count":0,"flag":false,"ratio":0,"non_zero":1,"yes":true}`)
+	res := send(t, srv, request{Method: "POST", Path: "/c", JSON: `{"count":0,"flag":false,"ratio":0,"non_zero":1,"yes":true}`})
 	assert.Equal(t, 200, res.Status, res.Body)
 	assert.JSONEq(t, `{"count":0,"flag":false,"non_zero":1,"yes":true}`, res.Body)
 
-	res = do(t, srv, "POST", "/c", `{"non_zero":0,"yes":false}`)
+	res = send(t, srv, request{Method: "POST", Path: "/c", JSON: `{"non_zero":0,"yes":false}`})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[
 		{"type":"missing","loc":["body","count"],"msg":"Field required","input":{"non_zero":0,"yes":false}},
@@ -44,7 +44,7 @@ func TestContractRequiredMeansPresent(t *testing.T) {
 		{"type":"ne","loc":["body","non_zero"],"msg":"Value error, failed on the 'ne=0' rule","input":0},
 		{"type":"eq","loc":["body","yes"],"msg":"Value error, failed on the 'eq=true' rule","input":false}]}`, res.Body)
 
-	assert.Equal(t, "0", do(t, srv, "GET", "/q?n=0&strict=false", "").Body)
+	assert.Equal(t, "0", send(t, srv, request{Path: "/q?n=0&strict=false"}).Body)
 
 	doc := fetchDoc(t, app)
 	assert.Equal(t, []any{"count", "flag", "ratio", "non_zero", "yes"}, docAt(t, doc, "components", "schemas", "Counter", "required"))
@@ -66,10 +66,10 @@ func TestContractWholeTreeValidated(t *testing.T) {
 	app.Get("/items", func(s Session, p Page) int { return p.Limit })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/items?limit=0", "")
+	res := send(t, srv, request{Path: "/items?limit=0"})
 	require.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[
 		{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null},
 		{"type":"greater_than_equal","loc":["query","limit"],"msg":"Input should be greater than or equal to 1","input":"0","ctx":{"ge":1}}]}`, res.Body)
-	assert.Equal(t, "5", do(t, srv, "GET", "/items?limit=5", "", "X-Token", "t").Body)
+	assert.Equal(t, "5", send(t, srv, request{Path: "/items?limit=5", Headers: []string{"X-Token", "t"}}).Body)
 }

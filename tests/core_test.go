@@ -44,7 +44,7 @@ func TestSeedRoute(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/send-notification/foo@example.com", "")
+	res := send(t, srv, request{Method: "POST", Path: "/send-notification/foo@example.com"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assert.JSONEq(t, `{"message":"Notification sent to foo@example.com"}`, res.Body)
@@ -63,37 +63,37 @@ func TestPathScalarsOfEveryKind(t *testing.T) {
 	app.Get("/static/*", func(rest string) string { return rest })
 	srv := serve(t, app)
 
-	assert.Equal(t, "42", do(t, srv, "GET", "/int/42", "").Body)
-	assert.Equal(t, "1.5", do(t, srv, "GET", "/float/1.5", "").Body)
-	assert.Equal(t, "true", do(t, srv, "GET", "/bool/yes", "").Body)
-	assert.Equal(t, "255", do(t, srv, "GET", "/uint8/255", "").Body)
-	assert.Equal(t, `"1m30s"`, do(t, srv, "GET", "/dur/90s", "").Body)
-	assert.Equal(t, `"2024-01-02T03:04:05Z"`, do(t, srv, "GET", "/time/2024-01-02T03:04:05Z", "").Body)
-	assert.Equal(t, `"x-7"`, do(t, srv, "GET", "/two/x/7", "").Body)
-	assert.Equal(t, "12", do(t, srv, "GET", "/re/12", "").Body)
-	assert.Equal(t, 404, do(t, srv, "GET", "/re/abc", "").Status)
-	assert.Equal(t, `"css/site.css"`, do(t, srv, "GET", "/static/css/site.css", "").Body)
+	assert.Equal(t, "42", send(t, srv, request{Path: "/int/42"}).Body)
+	assert.Equal(t, "1.5", send(t, srv, request{Path: "/float/1.5"}).Body)
+	assert.Equal(t, "true", send(t, srv, request{Path: "/bool/yes"}).Body)
+	assert.Equal(t, "255", send(t, srv, request{Path: "/uint8/255"}).Body)
+	assert.Equal(t, `"1m30s"`, send(t, srv, request{Path: "/dur/90s"}).Body)
+	assert.Equal(t, `"2024-01-02T03:04:05Z"`, send(t, srv, request{Path: "/time/2024-01-02T03:04:05Z"}).Body)
+	assert.Equal(t, `"x-7"`, send(t, srv, request{Path: "/two/x/7"}).Body)
+	assert.Equal(t, "12", send(t, srv, request{Path: "/re/12"}).Body)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/re/abc"}).Status)
+	assert.Equal(t, `"css/site.css"`, send(t, srv, request{Path: "/static/css/site.css"}).Body)
 
-	res := do(t, srv, "GET", "/int/foobar", "")
+	res := send(t, srv, request{Path: "/int/foobar"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"foobar"}]}`, res.Body)
 
-	res = do(t, srv, "GET", "/float/abc", "")
+	res = send(t, srv, request{Path: "/float/abc"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"float_parsing","loc":["path","x"],"msg":"Input should be a valid number, unable to parse string as a number","input":"abc"}]}`, res.Body)
 
-	res = do(t, srv, "GET", "/bool/maybe", "")
+	res = send(t, srv, request{Path: "/bool/maybe"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"bool_parsing","loc":["path","b"],"msg":"Input should be a valid boolean, unable to interpret input","input":"maybe"}]}`, res.Body)
 
-	assert.Equal(t, 422, do(t, srv, "GET", "/uint8/256", "").Status, "overflow is the client's mistake")
+	assert.Equal(t, 422, send(t, srv, request{Path: "/uint8/256"}).Status, "overflow is the client's mistake")
 }
 
 func TestEscapedPathParameterIsDecoded(t *testing.T) {
 	app, _ := quietApp()
 	app.Get("/files/{name}", func(name string) string { return name })
 	srv := serve(t, app)
-	assert.Equal(t, `"a/b c"`, do(t, srv, "GET", "/files/a%2Fb%20c", "").Body)
+	assert.Equal(t, `"a/b c"`, send(t, srv, request{Path: "/files/a%2Fb%20c"}).Body)
 }
 
 func TestQueryHeaderCookieModel(t *testing.T) {
@@ -116,15 +116,15 @@ func TestQueryHeaderCookieModel(t *testing.T) {
 	app.Get("/me", func(s Session) string { return s.ID })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/items?q=foo&limit=5&tag=a&tag=b", "", "X-Token", "secret")
+	res := send(t, srv, request{Path: "/items?q=foo&limit=5&tag=a&tag=b", Headers: []string{"X-Token", "secret"}})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.JSONEq(t, `{"q":"foo","limit":5,"skip":0,"tags":["a","b"],"token":"secret"}`, res.Body)
 
-	res = do(t, srv, "GET", "/items?q=caf%C3%A9+au+lait", "", "X-Token", "t")
+	res = send(t, srv, request{Path: "/items?q=caf%C3%A9+au+lait", Headers: []string{"X-Token", "t"}})
 	assert.JSONEq(t, `{"q":"café au lait","limit":10,"skip":0,"tags":[],"token":"t"}`, res.Body)
 
 	// Every failing input is reported together, in wire names.
-	res = do(t, srv, "GET", "/items?limit=abc&skip=x", "")
+	res = send(t, srv, request{Path: "/items?limit=abc&skip=x"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[
 		{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"},
@@ -132,11 +132,11 @@ func TestQueryHeaderCookieModel(t *testing.T) {
 		{"type":"missing","loc":["header","X-Token"],"msg":"Field required","input":null}
 	]}`, res.Body)
 
-	res = do(t, srv, "GET", "/items?limit=1000", "", "X-Token", "t")
+	res = send(t, srv, request{Path: "/items?limit=1000", Headers: []string{"X-Token", "t"}})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"less_than_equal","loc":["query","limit"],"msg":"Input should be less than or equal to 100","input":"1000","ctx":{"le":100}}]}`, res.Body)
 
-	assert.Equal(t, `"probe/1.0"`, do(t, srv, "GET", "/agent", "", "User-Agent", "probe/1.0").Body,
+	assert.Equal(t, `"probe/1.0"`, send(t, srv, request{Path: "/agent", Headers: []string{"User-Agent", "probe/1.0"}}).Body,
 		"underscores in header names mean hyphens, as FastAPI's Header()")
 
 	req, _ := http.NewRequest("GET", srv.URL+"/me", nil)
@@ -145,7 +145,7 @@ func TestQueryHeaderCookieModel(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
-	res = do(t, srv, "GET", "/me", "")
+	res = send(t, srv, request{Path: "/me"})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["cookie","session"]`)
 }
@@ -162,48 +162,48 @@ func TestJSONBody(t *testing.T) {
 	app.Post("/list", func(items []Item) int { return len(items) })
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/items", `{"name":"widget","price":9.5,"tags":["a","b"]}`)
+	res := send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"widget","price":9.5,"tags":["a","b"]}`})
 	assert.Equal(t, 201, res.Status)
 	assert.JSONEq(t, `{"name":"widget","price":9.5,"tags":["a","b"],"note":null}`, res.Body)
 
-	res = do(t, srv, "POST", "/items", `{"name":"widget","price":-1}`)
+	res = send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"widget","price":-1}`})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":-1,"ctx":{"gt":0}}]}`, res.Body)
 
-	res = do(t, srv, "POST", "/items", `{"name":"widget"}`)
+	res = send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"widget"}`})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"missing","loc":["body","price"],"msg":"Field required","input":{"name":"widget"}}]}`, res.Body)
 
-	res = do(t, srv, "POST", "/items", `{"name": "widget", "price": }`)
+	res = send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name": "widget", "price": }`})
 	assert.Equal(t, 422, res.Status)
 	body := res.JSON(t).(map[string]any)["detail"].([]any)[0].(map[string]any)
 	assert.Equal(t, "json_invalid", body["type"])
 	assert.Equal(t, "body", body["loc"].([]any)[0])
 
-	res = do(t, srv, "POST", "/items", `{"name":"widget","price":"cheap"}`)
+	res = send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"widget","price":"cheap"}`})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["body","price"]`)
 
-	res = do(t, srv, "POST", "/items", "")
+	res = send(t, srv, request{Method: "POST", Path: "/items"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`, res.Body)
 
-	assert.Equal(t, `"none"`, do(t, srv, "POST", "/maybe", "").Body)
-	assert.Equal(t, `"w"`, do(t, srv, "POST", "/maybe", `{"name":"w","price":1}`).Body)
+	assert.Equal(t, `"none"`, send(t, srv, request{Method: "POST", Path: "/maybe"}).Body)
+	assert.Equal(t, `"w"`, send(t, srv, request{Method: "POST", Path: "/maybe", JSON: `{"name":"w","price":1}`}).Body)
 
-	res = do(t, srv, "POST", "/list", `[{"name":"a","price":1},{"price":2}]`)
+	res = send(t, srv, request{Method: "POST", Path: "/list", JSON: `[{"name":"a","price":1},{"price":2}]`})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["body",1,"name"]`)
 
 	// As FastAPI: a body sent as another content type is validated as the
 	// text it is, which is not an object.
-	res = do(t, srv, "POST", "/items", `{"name":"x","price":1}`, "Content-Type", "text/plain")
+	res = send(t, srv, request{Method: "POST", Path: "/items", Body: `{"name":"x","price":1}`, Headers: []string{"Content-Type", "text/plain"}})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"{\"name\":\"x\",\"price\":1}"}]}`, res.Body)
-	res = do(t, srv, "POST", "/list", `[{"name":"a","price":1}]`, "Content-Type", "application/geo+json-seq")
+	res = send(t, srv, request{Method: "POST", Path: "/list", Body: `[{"name":"a","price":1}]`, Headers: []string{"Content-Type", "application/geo+json-seq"}})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"type":"list_type"`)
-	res = do(t, srv, "POST", "/items", "", "Content-Type", "text/plain")
+	res = send(t, srv, request{Method: "POST", Path: "/items", Headers: []string{"Content-Type", "text/plain"}})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`, res.Body)
 }
@@ -214,7 +214,7 @@ func TestBodyLimit(t *testing.T) {
 	srv := serve(t, app)
 
 	big := `{"name":"` + strings.Repeat("x", 100) + `","price":1}`
-	res := do(t, srv, "POST", "/items", big)
+	res := send(t, srv, request{Method: "POST", Path: "/items", JSON: big})
 	assert.Equal(t, 413, res.Status)
 	assert.JSONEq(t, `{"detail":"Request Entity Too Large"}`, res.Body)
 
@@ -226,7 +226,7 @@ func TestBodyLimit(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 413, resp.StatusCode)
 
-	assert.Equal(t, 200, do(t, srv, "POST", "/items", `{"name":"ok","price":1}`).Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"ok","price":1}`}).Status)
 }
 
 func TestNotFoundMethodNotAllowedAndSlashes(t *testing.T) {
@@ -235,20 +235,20 @@ func TestNotFoundMethodNotAllowedAndSlashes(t *testing.T) {
 	app.Post("/items", func() string { return "made" })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/nope", "")
+	res := send(t, srv, request{Path: "/nope"})
 	assert.Equal(t, 404, res.Status)
 	assert.JSONEq(t, `{"detail":"Not Found"}`, res.Body)
 
-	res = do(t, srv, "DELETE", "/items", "")
+	res = send(t, srv, request{Method: "DELETE", Path: "/items"})
 	assert.Equal(t, 405, res.Status)
 	assert.JSONEq(t, `{"detail":"Method Not Allowed"}`, res.Body)
 	assert.Equal(t, "GET, HEAD, POST", res.Header.Get("Allow"))
 
-	res = do(t, srv, "GET", "/items/?x=1", "")
+	res = send(t, srv, request{Path: "/items/?x=1"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "/items?x=1", res.Header.Get("Location"))
 
-	res = do(t, srv, "HEAD", "/items", "")
+	res = send(t, srv, request{Method: "HEAD", Path: "/items"})
 	assert.Equal(t, 200, res.Status)
 	assert.Empty(t, res.Body)
 }
@@ -269,30 +269,30 @@ func TestHTTPErrorsAndPanics(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/items/0", "")
+	res := send(t, srv, request{Path: "/items/0"})
 	assert.Equal(t, 404, res.Status)
 	assert.JSONEq(t, `{"detail":"Item not found"}`, res.Body)
 	assert.Equal(t, "There goes my error", res.Header.Get("X-Error"))
 
-	res = do(t, srv, "GET", "/items/1", "")
+	res = send(t, srv, request{Path: "/items/1"})
 	assert.Equal(t, 418, res.Status)
 	assert.JSONEq(t, `{"detail":{"code":7}}`, res.Body)
 
-	res = do(t, srv, "GET", "/items/2", "")
+	res = send(t, srv, request{Path: "/items/2"})
 	assert.Equal(t, 500, res.Status)
 	assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body)
 	assert.Contains(t, logs.String(), "database on fire")
 
-	res = do(t, srv, "GET", "/items/3", "")
+	res = send(t, srv, request{Path: "/items/3"})
 	assert.Equal(t, 500, res.Status)
 	assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body)
 	assert.Contains(t, logs.String(), "boom")
 	assert.Contains(t, logs.String(), "goroutine", "the stack is logged")
 
 	// The server keeps serving.
-	assert.Equal(t, 404, do(t, srv, "GET", "/items/0", "").Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/items/0"}).Status)
 	assert.JSONEq(t, `{"detail":"Not Found"}`, func() string {
-		return do(t, srv, "GET", "/x", "").Body
+		return send(t, srv, request{Path: "/x"}).Body
 	}())
 	_ = brisk.Error(404, nil)
 	assert.Equal(t, "Not Found", brisk.Error(404, nil).Detail)
@@ -318,24 +318,24 @@ func TestResponsesAndStatuses(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "DELETE", "/items/3", "")
+	res := send(t, srv, request{Method: "DELETE", Path: "/items/3"})
 	assert.Equal(t, 204, res.Status)
 	assert.Empty(t, res.Body)
 
-	res = do(t, srv, "GET", "/text", "")
+	res = send(t, srv, request{Path: "/text"})
 	assert.Equal(t, 202, res.Status)
 	assert.Equal(t, "accepted", res.Body)
 	assert.Equal(t, "1", res.Header.Get("X-Custom"))
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
 
-	res = do(t, srv, "GET", "/any", "")
+	res = send(t, srv, request{Path: "/any"})
 	assert.Equal(t, 201, res.Status)
 	assert.JSONEq(t, `{"a":1}`, res.Body)
 
-	assert.Equal(t, "null", do(t, srv, "GET", "/none", "").Body)
-	assert.Equal(t, `"<b>&</b>"`, do(t, srv, "GET", "/html", "").Body, "no HTML escaping, as FastAPI")
+	assert.Equal(t, "null", send(t, srv, request{Path: "/none"}).Body)
+	assert.Equal(t, `"<b>&</b>"`, send(t, srv, request{Path: "/html"}).Body, "no HTML escaping, as FastAPI")
 
-	res = do(t, srv, "GET", "/own", "")
+	res = send(t, srv, request{Path: "/own"})
 	assert.Equal(t, "data: 0\n\ndata: 1\n\ndata: 2\n\n", res.Body)
 	assert.Equal(t, "text/event-stream", res.Header.Get("Content-Type"))
 }
@@ -364,13 +364,13 @@ func TestProvidersCachedChainedAndCleanedUp(t *testing.T) {
 	app.Get("/me", func(u User, db *DB) string { return u.Name + "/" + db.Name })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/me", "", "Authorization", "secret")
+	res := send(t, srv, request{Path: "/me", Headers: []string{"Authorization", "secret"}})
 	require.Equal(t, 200, res.Status, logs.String())
 	assert.Equal(t, `"alice@main/main"`, res.Body)
 	assert.Equal(t, int32(1), dbCalls.Load(), "one provider call per request")
 	assert.Equal(t, []string{"open db", "open user", "close user", "close db"}, take(t, events, 4))
 
-	res = do(t, srv, "GET", "/me", "", "Authorization", "wrong")
+	res = send(t, srv, request{Path: "/me", Headers: []string{"Authorization", "wrong"}})
 	assert.Equal(t, 401, res.Status)
 	assert.Equal(t, "Bearer", res.Header.Get("WWW-Authenticate"))
 	assert.JSONEq(t, `{"detail":"Not authenticated"}`, res.Body)
@@ -412,12 +412,12 @@ func TestDependenciesOptionAndGroups(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/api/v1/ping/3", "", "X-Key", "k")
+	res := send(t, srv, request{Path: "/api/v1/ping/3", Headers: []string{"X-Key", "k"}})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.Equal(t, `"pong 3 group"`, res.Body)
 	assert.Equal(t, []string{"verify", "handler"}, order)
 
-	res = do(t, srv, "GET", "/api/v1/ping/3", "", "X-Key", "nope")
+	res = send(t, srv, request{Path: "/api/v1/ping/3", Headers: []string{"X-Key", "nope"}})
 	assert.Equal(t, 403, res.Status)
 
 	// A provider registered on a group is not visible outside it.
@@ -433,10 +433,10 @@ func TestOverrideAfterServing(t *testing.T) {
 	g.Get("/user", func(u User) string { return u.Name })
 	srv := serve(t, app)
 
-	assert.Equal(t, `"real"`, do(t, srv, "GET", "/db", "").Body)
+	assert.Equal(t, `"real"`, send(t, srv, request{Path: "/db"}).Body)
 	app.Override(func() DB { return DB{Name: "fake"} }, func(db DB) User { return User{Name: "fake-user-" + db.Name} })
-	assert.Equal(t, `"fake"`, do(t, srv, "GET", "/db", "").Body)
-	assert.Equal(t, `"fake-user-fake"`, do(t, srv, "GET", "/g/user", "").Body)
+	assert.Equal(t, `"fake"`, send(t, srv, request{Path: "/db"}).Body)
+	assert.Equal(t, `"fake-user-fake"`, send(t, srv, request{Path: "/g/user"}).Body)
 }
 
 func TestRegistrationFailsFast(t *testing.T) {
@@ -539,7 +539,7 @@ func TestContextValuesAndChiCompatibility(t *testing.T) {
 		return u.Name + " " + chi.URLParam(r, "id") + " " + r.PathValue("id") + " " + r.Pattern
 	})
 	srv := serve(t, app)
-	assert.Equal(t, `"from-mw 7 7 /items/{id}"`, do(t, srv, "GET", "/items/7", "").Body)
+	assert.Equal(t, `"from-mw 7 7 /items/{id}"`, send(t, srv, request{Path: "/items/7"}).Body)
 }
 
 func TestPlainHTTPHandler(t *testing.T) {
@@ -548,7 +548,7 @@ func TestPlainHTTPHandler(t *testing.T) {
 		fmt.Fprint(w, "raw "+r.PathValue("id"))
 	}))
 	srv := serve(t, app)
-	assert.Equal(t, "raw 5", do(t, srv, "GET", "/raw/5", "").Body)
+	assert.Equal(t, "raw 5", send(t, srv, request{Path: "/raw/5"}).Body)
 }
 
 func TestRunAndShutdown(t *testing.T) {

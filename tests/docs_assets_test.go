@@ -32,17 +32,17 @@ func TestDocsAssetsServedByTheApp(t *testing.T) {
 	app.Get("/items/{id}", func(id int) map[string]int { return map[string]int{"id": id} })
 	srv := serve(t, app)
 
-	docs := do(t, srv, "GET", "/docs", "")
+	docs := send(t, srv, request{Path: "/docs"})
 	assert.Contains(t, docs.Body, `media="print" onload="this.media='all'" href="/docs/assets/swagger-ui.css">`)
 	assert.Contains(t, docs.Body, `<script src="/docs/assets/swagger-ui-bundle.js" onerror="briskDocsFailed()"></script>`)
-	assert.Contains(t, do(t, srv, "GET", "/redoc", "").Body, `<script src="/docs/assets/redoc.standalone.js" onerror=`)
+	assert.Contains(t, send(t, srv, request{Path: "/redoc"}).Body, `<script src="/docs/assets/redoc.standalone.js" onerror=`)
 	for _, p := range []string{"/docs", "/redoc"} {
-		body := do(t, srv, "GET", p, "").Body
+		body := send(t, srv, request{Path: p}).Body
 		assert.NotContains(t, body, "integrity=", p)
 		assert.NotContains(t, body, "cdn.", p)
 	}
 
-	res := do(t, srv, "GET", "/docs/assets/swagger-ui-bundle.js", "")
+	res := send(t, srv, request{Path: "/docs/assets/swagger-ui-bundle.js"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/javascript; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
@@ -50,15 +50,15 @@ func TestDocsAssetsServedByTheApp(t *testing.T) {
 	assert.Equal(t, "window.SwaggerUIBundle = function () {}", res.Body)
 	etag := res.Header.Get("ETag")
 	require.Regexp(t, `^"[0-9a-f]{32}"$`, etag)
-	again := do(t, srv, "GET", "/docs/assets/swagger-ui-bundle.js", "", "If-None-Match", etag)
+	again := send(t, srv, request{Path: "/docs/assets/swagger-ui-bundle.js", Headers: []string{"If-None-Match", etag}})
 	assert.Equal(t, http.StatusNotModified, again.Status)
 	assert.Empty(t, again.Body)
-	assert.NotEqual(t, etag, do(t, srv, "GET", "/docs/assets/redoc.standalone.js", "").Header.Get("ETag"))
+	assert.NotEqual(t, etag, send(t, srv, request{Path: "/docs/assets/redoc.standalone.js"}).Header.Get("ETag"))
 
-	assert.Equal(t, "text/css; charset=utf-8", do(t, srv, "GET", "/docs/assets/swagger-ui.css", "").Header.Get("Content-Type"))
-	assert.Equal(t, "MIT", do(t, srv, "GET", "/docs/assets/redoc.LICENSE", "").Body)
+	assert.Equal(t, "text/css; charset=utf-8", send(t, srv, request{Path: "/docs/assets/swagger-ui.css"}).Header.Get("Content-Type"))
+	assert.Equal(t, "MIT", send(t, srv, request{Path: "/docs/assets/redoc.LICENSE"}).Body)
 	for _, p := range []string{"/docs/assets/sub/hidden.js", "/docs/assets/", "/docs/assets/nope.js", "/docs/assets/../redoc.LICENSE", "/docs/assets/x.js", "/docs/assets/{id}.js"} {
-		res := do(t, srv, "GET", p, "")
+		res := send(t, srv, request{Path: p})
 		assert.Equal(t, 404, res.Status, p)
 		assert.JSONEq(t, `{"detail":"Not Found"}`, res.Body, p)
 	}
@@ -71,17 +71,17 @@ func TestDocsAssetsServedByTheApp(t *testing.T) {
 // URLs the user set still win; with both pages off nothing is served.
 func TestDocsAssetsURL(t *testing.T) {
 	srv := serve(t, brisk.New(brisk.Config{DocsAssets: docsFS(), DocsURL: "-", RedocURL: "/api/redoc/"}))
-	assert.Contains(t, do(t, srv, "GET", "/api/redoc/", "").Body, `<script src="/api/redoc/assets/redoc.standalone.js"`)
-	assert.Equal(t, 200, do(t, srv, "GET", "/api/redoc/assets/redoc.standalone.js", "").Status)
-	assert.Equal(t, 404, do(t, srv, "GET", "/docs/assets/redoc.standalone.js", "").Status)
+	assert.Contains(t, send(t, srv, request{Path: "/api/redoc/"}).Body, `<script src="/api/redoc/assets/redoc.standalone.js"`)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/api/redoc/assets/redoc.standalone.js"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs/assets/redoc.standalone.js"}).Status)
 
 	srv = serve(t, brisk.New(brisk.Config{DocsAssets: docsFS(), SwaggerUIBaseURL: "https://static.example.com/sw"}))
-	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `<script src="https://static.example.com/sw/swagger-ui-bundle.js"`)
-	assert.Contains(t, do(t, srv, "GET", "/redoc", "").Body, `<script src="/docs/assets/redoc.standalone.js"`)
+	assert.Contains(t, send(t, srv, request{Path: "/docs"}).Body, `<script src="https://static.example.com/sw/swagger-ui-bundle.js"`)
+	assert.Contains(t, send(t, srv, request{Path: "/redoc"}).Body, `<script src="/docs/assets/redoc.standalone.js"`)
 
 	srv = serve(t, brisk.New(brisk.Config{DocsAssets: docsFS(), DocsURL: "-", RedocURL: "-"}))
-	assert.Equal(t, 404, do(t, srv, "GET", "/docs/assets/redoc.standalone.js", "").Status)
-	assert.Equal(t, 404, do(t, srv, "GET", "/redoc/assets/redoc.standalone.js", "").Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs/assets/redoc.standalone.js"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/redoc/assets/redoc.standalone.js"}).Status)
 }
 
 // A DocsAssets without the files the pages load fails at New, naming the
@@ -98,25 +98,25 @@ func TestDocsAssetsMissingFilePanicsAtNew(t *testing.T) {
 func TestSwaggerUIOAuth2Redirect(t *testing.T) {
 	app := openAPIApp()
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/docs/oauth2-redirect", "")
+	res := send(t, srv, request{Path: "/docs/oauth2-redirect"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Contains(t, res.Body, "window.opener.swaggerUIRedirectOauth2")
-	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",`)
+	assert.Contains(t, send(t, srv, request{Path: "/docs"}).Body, `oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",`)
 	assert.NotContains(t, obj(t, map[string]any(openAPIDoc(t, app)), "paths"), "/docs/oauth2-redirect")
 
 	srv = serve(t, openAPIApp(brisk.Config{SwaggerUIOAuth2RedirectURL: "/auth/callback"}))
-	assert.Equal(t, 404, do(t, srv, "GET", "/docs/oauth2-redirect", "").Status)
-	assert.Contains(t, do(t, srv, "GET", "/auth/callback", "").Body, "swaggerUIRedirectOauth2")
-	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `window.location.origin + "/auth/callback"`)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs/oauth2-redirect"}).Status)
+	assert.Contains(t, send(t, srv, request{Path: "/auth/callback"}).Body, "swaggerUIRedirectOauth2")
+	assert.Contains(t, send(t, srv, request{Path: "/docs"}).Body, `window.location.origin + "/auth/callback"`)
 
 	srv = serve(t, openAPIApp(brisk.Config{SwaggerUIOAuth2RedirectURL: "-"}))
-	assert.Equal(t, 404, do(t, srv, "GET", "/docs/oauth2-redirect", "").Status)
-	assert.NotContains(t, do(t, srv, "GET", "/docs", "").Body, "oauth2RedirectUrl")
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs/oauth2-redirect"}).Status)
+	assert.NotContains(t, send(t, srv, request{Path: "/docs"}).Body, "oauth2RedirectUrl")
 
 	// As in FastAPI, no Swagger UI page, no redirect page.
 	srv = serve(t, openAPIApp(brisk.Config{DocsURL: "-"}))
-	assert.Equal(t, 404, do(t, srv, "GET", "/docs/oauth2-redirect", "").Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs/oauth2-redirect"}).Status)
 }
 
 // docs/openapi.md's recipe for copies of one's own: the base URLs point the
@@ -129,9 +129,9 @@ func TestDocsOwnAssetsRecipe(t *testing.T) {
 	app.Get("/items", func() []string { return []string{} })
 	srv := serve(t, app)
 
-	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `<script src="/assets/swagger-ui/swagger-ui-bundle.js"`)
-	assert.Contains(t, do(t, srv, "GET", "/redoc", "").Body, `<script src="/assets/redoc/redoc.standalone.js"`)
-	assert.Equal(t, "ui", do(t, srv, "GET", "/assets/swagger-ui/swagger-ui-bundle.js", "").Body)
-	assert.Equal(t, "re", do(t, srv, "GET", "/assets/redoc/redoc.standalone.js", "").Body)
+	assert.Contains(t, send(t, srv, request{Path: "/docs"}).Body, `<script src="/assets/swagger-ui/swagger-ui-bundle.js"`)
+	assert.Contains(t, send(t, srv, request{Path: "/redoc"}).Body, `<script src="/assets/redoc/redoc.standalone.js"`)
+	assert.Equal(t, "ui", send(t, srv, request{Path: "/assets/swagger-ui/swagger-ui-bundle.js"}).Body)
+	assert.Equal(t, "re", send(t, srv, request{Path: "/assets/redoc/redoc.standalone.js"}).Body)
 	assert.Equal(t, []string{"/items"}, sortedKeys(obj(t, map[string]any(openAPIDoc(t, app)), "paths")))
 }

@@ -30,14 +30,14 @@ func TestValidationErrorsInFastAPIOrder(t *testing.T) {
 	srv := serve(t, app)
 
 	// A rule failure on the first field, a type error on the second.
-	res := do(t, srv, "POST", "/items", `{"name":"a","price":"x"}`)
+	res := send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"a","price":"x"}`})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[
 		{"type":"string_too_short","loc":["body","name"],"msg":"String should have at least 2 characters","input":"a","ctx":{"min_length":2}},
 		{"type":"float_parsing","loc":["body","price"],"msg":"Input should be a valid number, unable to parse string as a number","input":"x"}]}`, res.Body)
 
 	// Rule failures on a later field and a nested list come after earlier ones.
-	res = do(t, srv, "POST", "/items", `{"tags":["a","b","c"],"price":-1,"name":"x"}`)
+	res = send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"tags":["a","b","c"],"price":-1,"name":"x"}`})
 	assert.Equal(t, 422, res.Status)
 	got := res.JSON(t).(map[string]any)["detail"].([]any)
 	var locs []any
@@ -49,7 +49,7 @@ func TestValidationErrorsInFastAPIOrder(t *testing.T) {
 	}, locs)
 
 	// Model fields are reported by source, not declaration order.
-	res = do(t, srv, "GET", "/model/abc?q=x", "")
+	res = send(t, srv, request{Path: "/model/abc?q=x"})
 	assert.Equal(t, 422, res.Status)
 	locs = nil
 	for _, it := range res.JSON(t).(map[string]any)["detail"].([]any) {
@@ -73,15 +73,15 @@ func TestModelBodyErrorsReportedOnce(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "PUT", "/items/3", `{"name":"ab","price":-1}`)
+	res := send(t, srv, request{Method: "PUT", Path: "/items/3", JSON: `{"name":"ab","price":-1}`})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":-1,"ctx":{"gt":0}}]}`, res.Body)
 
-	res = do(t, srv, "PUT", "/items/3", "")
+	res = send(t, srv, request{Method: "PUT", Path: "/items/3"})
 	assert.Equal(t, 422, res.Status)
 	assert.JSONEq(t, `{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}`, res.Body)
 
-	res = do(t, srv, "PUT", "/items/3?q=x", `{"name":"ab","price":2}`)
+	res = send(t, srv, request{Method: "PUT", Path: "/items/3?q=x", JSON: `{"name":"ab","price":2}`})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, `"ok"`, res.Body)
 }

@@ -3,6 +3,7 @@
 package tests
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +29,10 @@ type result struct {
 	Status int
 	Header http.Header
 	Body   string
+
+	ProtoMajor       int      // 1 or 2
+	ContentLength    int64    // -1 when unknown
+	TransferEncoding []string // as net/http's client reports it
 }
 
 // JSON decodes the body into a generic value.
@@ -70,29 +77,125 @@ func serveWith(t *testing.T, app *brisk.App, wrap func(net.Listener) net.Listene
 	return srv
 }
 
-// do sends one request and reads the whole response.
-func do(t *testing.T, srv *httptest.Server, method, path, body string, headers ...string) result {
+// request is one request of a test. The zero value is GET of the server's
+// root.
+type request struct {
+	Method  string   // default GET
+	Path    string   // the request target, after the server's address
+	Host    string   // the Host header, when not the server's own
+	JSON    string   // a body sent with Content-Type: application/json (unless Headers name one)
+	Body    string   // a body sent as it is, with only the Headers given
+	Headers []string // name, value pairs, added in order
+
+	// Raw writes the request line and headers byte for byte on a fresh
+	// connection, for targets and Host values net/http's client would
+	// refuse or rewrite (//evil.com/, /\evil.com/, "::1").
+	Raw bool
+	// Client sends the request instead of a fresh one per request (a test
+	// that controls connections); it must not follow redirects.
+	Client *http.Client
+	// Ctx is the request's context (default: the background context).
+	Ctx context.Context
+}
+
+// send sends r to srv and reads the whole response. The default client
+// neither asks for nor decodes gzip and never follows redirects, so the
+// test sees exactly what the server sent.
+func send(t *testing.T, srv *httptest.Server, r request) result {
 	t.Helper()
+	if r.Method == "" {
+		r.Method = http.MethodGet
+	}
+	require.False(t, r.JSON != "" && r.Body != "", "send: a request has a JSON body or a raw body, not both")
+	body := r.Body
+	if r.JSON != "" {
+		body = r.JSON
+		if !slices.ContainsFunc(headerNames(r.Headers), func(n string) bool { return strings.EqualFold(n, "Content-Type") }) {
+			r.Headers = append([]string{"Content-Type", "application/json"}, r.Headers...)
+		}
+	}
+	if r.Raw {
+		return sendRaw(t, srv, r, body)
+	}
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, srv.URL+path, rd)
+	ctx := r.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, srv.URL+r.Path, rd)
 	require.NoError(t, err)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if r.Host != "" {
+		req.Host = r.Host
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+	for i := 0; i+1 < len(r.Headers); i += 2 {
+		req.Header.Add(r.Headers[i], r.Headers[i+1])
 	}
-	client := srv.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client := r.Client
+	if client == nil {
+		tr := srv.Client().Transport.(*http.Transport).Clone()
+		tr.DisableCompression = true
+		t.Cleanup(tr.CloseIdleConnections)
+		client = &http.Client{
+			Transport:     tr,
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
 	resp, err := client.Do(req)
 	require.NoError(t, err)
+	return readResult(t, resp)
+}
+
+// sendRaw is send for a Raw request: the bytes of r on a fresh connection,
+// closed after the response.
+func sendRaw(t *testing.T, srv *httptest.Server, r request, body string) result {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", srv.Listener.Addr().String(), 5*time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second)))
+	host := r.Host
+	if host == "" {
+		host = srv.Listener.Addr().String()
+	}
+	var b strings.Builder
+	b.WriteString(r.Method + " " + r.Path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n")
+	for i := 0; i+1 < len(r.Headers); i += 2 {
+		b.WriteString(r.Headers[i] + ": " + r.Headers[i+1] + "\r\n")
+	}
+	if body != "" {
+		b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
+	}
+	b.WriteString("\r\n" + body)
+	_, err = io.WriteString(conn, b.String())
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: r.Method})
+	require.NoError(t, err)
+	return readResult(t, resp)
+}
+
+// readResult reads resp to its end and closes it.
+func readResult(t *testing.T, resp *http.Response) result {
+	t.Helper()
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return result{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+	require.NoError(t, err, "reading the body")
+	return result{
+		Status: resp.StatusCode, Header: resp.Header, Body: string(b),
+		ProtoMajor: resp.ProtoMajor, ContentLength: resp.ContentLength, TransferEncoding: resp.TransferEncoding,
+	}
+}
+
+// headerNames returns the names of name, value pairs.
+func headerNames(pairs []string) []string {
+	var names []string
+	for i := 0; i < len(pairs); i += 2 {
+		names = append(names, pairs[i])
+	}
+	return names
 }
 
 // logBuffer captures an App's logs for assertions.

@@ -31,7 +31,7 @@ func openAPIApp(cfg ...brisk.Config) *brisk.App {
 
 func TestOpenAPIDocument(t *testing.T) {
 	srv := serve(t, openAPIApp(brisk.Config{Title: "Shop", Version: "2.0.0", Description: "Things to buy"}))
-	res := do(t, srv, "GET", "/openapi.json", "")
+	res := send(t, srv, request{Path: "/openapi.json"})
 	require.Equal(t, 200, res.Status)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 
@@ -79,21 +79,21 @@ func TestOpenAPIDocument(t *testing.T) {
 	// Served from memory with an ETag.
 	etag := res.Header.Get("ETag")
 	require.NotEmpty(t, etag)
-	again := do(t, srv, "GET", "/openapi.json", "", "If-None-Match", etag)
+	again := send(t, srv, request{Path: "/openapi.json", Headers: []string{"If-None-Match", etag}})
 	assert.Equal(t, http.StatusNotModified, again.Status)
 	assert.Empty(t, again.Body)
 }
 
 func TestDocsPages(t *testing.T) {
 	srv := serve(t, openAPIApp(brisk.Config{Title: "Shop"}))
-	res := do(t, srv, "GET", "/docs", "")
+	res := send(t, srv, request{Path: "/docs"})
 	assert.Equal(t, 200, res.Status)
 	assert.Contains(t, res.Header.Get("Content-Type"), "text/html")
 	assert.Contains(t, res.Body, "swagger-ui")
 	assert.Contains(t, res.Body, "/openapi.json")
 	assert.Contains(t, res.Body, "integrity=")
 
-	res = do(t, srv, "GET", "/redoc", "")
+	res = send(t, srv, request{Path: "/redoc"})
 	assert.Equal(t, 200, res.Status)
 	assert.Contains(t, res.Body, "redoc")
 }
@@ -101,23 +101,23 @@ func TestDocsPages(t *testing.T) {
 func TestDocsURLsConfigurable(t *testing.T) {
 	srv := serve(t, openAPIApp(brisk.Config{OpenAPIURL: "/api/schema.json", DocsURL: "-", RedocURL: "/api/redoc",
 		SwaggerUIBaseURL: "/assets/swagger"}))
-	assert.Equal(t, 404, do(t, srv, "GET", "/openapi.json", "").Status)
-	assert.Equal(t, 200, do(t, srv, "GET", "/api/schema.json", "").Status)
-	assert.Equal(t, 404, do(t, srv, "GET", "/docs", "").Status)
-	res := do(t, srv, "GET", "/api/redoc", "")
+	assert.Equal(t, 404, send(t, srv, request{Path: "/openapi.json"}).Status)
+	assert.Equal(t, 200, send(t, srv, request{Path: "/api/schema.json"}).Status)
+	assert.Equal(t, 404, send(t, srv, request{Path: "/docs"}).Status)
+	res := send(t, srv, request{Path: "/api/redoc"})
 	assert.Equal(t, 200, res.Status)
 	assert.Contains(t, res.Body, "/api/schema.json")
 
 	off := serve(t, openAPIApp(brisk.Config{OpenAPIURL: "-"}))
-	assert.Equal(t, 404, do(t, off, "GET", "/openapi.json", "").Status)
-	assert.Equal(t, 404, do(t, off, "GET", "/docs", "").Status)
-	assert.Equal(t, 404, do(t, off, "GET", "/redoc", "").Status)
+	assert.Equal(t, 404, send(t, off, request{Path: "/openapi.json"}).Status)
+	assert.Equal(t, 404, send(t, off, request{Path: "/docs"}).Status)
+	assert.Equal(t, 404, send(t, off, request{Path: "/redoc"}).Status)
 }
 
 func TestOpenAPIReflectsOverride(t *testing.T) {
 	app := openAPIApp()
 	srv := serve(t, app)
-	require.Contains(t, do(t, srv, "GET", "/openapi.json", "").Body, "X-API-Key")
+	require.Contains(t, send(t, srv, request{Path: "/openapi.json"}).Body, "X-API-Key")
 	app.Override(func() Principal { return Principal{Name: "test"} })
-	assert.NotContains(t, do(t, srv, "GET", "/openapi.json", "").Body, "X-API-Key")
+	assert.NotContains(t, send(t, srv, request{Path: "/openapi.json"}).Body, "X-API-Key")
 }

@@ -123,7 +123,7 @@ func TestStackIsLIFOAcrossUseAndMiddleware(t *testing.T) {
 	app.Get("/", func() string { ev.add("handler"); return "ok" })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	require.Equal(t, 200, res.Status)
 	assert.Equal(t, `"ok"`, res.Body)
 	// Use(C, D) is Use(C); Use(D): D was added last, so it is outside C.
@@ -152,7 +152,7 @@ func TestTenCallNextLayersStartAndCompleteInOrder(t *testing.T) {
 	app.Get("/", func() *brisk.Response { return brisk.Text(200, "") })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "0", res.Header.Get("Content-Length"))
 	var want []string
@@ -188,15 +188,15 @@ func TestCallNextSetsHeadersAfterNext(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, path := range []string{"/", "/json", "/raw", "/missing"} {
-		res := do(t, srv, "GET", path, "")
+		res := send(t, srv, request{Path: path})
 		assert.Equal(t, "Example", res.Header.Get("Custom-Header"), path)
 		pt, err := strconv.ParseFloat(res.Header.Get("X-Process-Time"), 64)
 		require.NoError(t, err, path)
 		assert.GreaterOrEqual(t, pt, 0.0, path)
 	}
-	assert.Equal(t, "Homepage", do(t, srv, "GET", "/", "").Body)
-	assert.JSONEq(t, `{"message":"hi"}`, do(t, srv, "GET", "/json", "").Body)
-	assert.Equal(t, "raw", do(t, srv, "GET", "/raw", "").Body)
+	assert.Equal(t, "Homepage", send(t, srv, request{Path: "/"}).Body)
+	assert.JSONEq(t, `{"message":"hi"}`, send(t, srv, request{Path: "/json"}).Body)
+	assert.Equal(t, "raw", send(t, srv, request{Path: "/raw"}).Body)
 }
 
 func TestCallNextReturnsItsOwnResponse(t *testing.T) {
@@ -213,14 +213,14 @@ func TestCallNextReturnsItsOwnResponse(t *testing.T) {
 	app.Get("/", func() string { handled.Add(1); return "ok" })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, 403, res.Status)
 	assert.Equal(t, "guard", res.Header.Get("X-Denied-By"))
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assert.JSONEq(t, `{"detail":"denied"}`, res.Body)
 	assert.Zero(t, handled.Load(), "the handler must not run")
 
-	res = do(t, srv, "GET", "/", "", "X-Token", "secret")
+	res = send(t, srv, request{Path: "/", Headers: []string{"X-Token", "secret"}})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, `"ok"`, res.Body)
 	assert.EqualValues(t, 1, handled.Load())
@@ -236,7 +236,7 @@ func TestCallNextReplacesTheResponse(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/does_not_exist", "")
+	res := send(t, srv, request{Path: "/does_not_exist"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "Custom", res.Body)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
@@ -262,14 +262,14 @@ func TestCallNextChangesTheStatus(t *testing.T) {
 	app.Get("/created", func() Message { return Message{Message: "c"} }, brisk.Status(201))
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/typed", "")
+	res := send(t, srv, request{Path: "/typed"})
 	assert.Equal(t, 202, res.Status)
 	assert.JSONEq(t, `{"message":"m"}`, res.Body)
-	res = do(t, srv, "GET", "/raw", "")
+	res = send(t, srv, request{Path: "/raw"})
 	assert.Equal(t, 202, res.Status)
 	assert.Equal(t, "raw", res.Body)
-	assert.Equal(t, 201, do(t, srv, "GET", "/created", "").Status)
-	res = do(t, srv, "GET", "/typed?nobody=1", "")
+	assert.Equal(t, 201, send(t, srv, request{Path: "/created"}).Status)
+	res = send(t, srv, request{Path: "/typed?nobody=1"})
 	assert.Equal(t, 204, res.Status)
 	assert.Empty(t, res.Body)
 }
@@ -300,7 +300,7 @@ func TestCallNextContextReachesProvidersAndHandler(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.Equal(t, `"alice|set by middleware|alice"`, res.Body)
 	assert.Equal(t, "set by endpoint", res.Header.Get("X-Holder"))
@@ -327,7 +327,7 @@ func TestRequestStatePassesThroughLayers(t *testing.T) {
 	app.Get("/", func() *brisk.Response { return brisk.Text(200, "OK") })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, "OK", res.Body)
 	assert.Equal(t, "foo", res.Header.Get("X-State-Foo"))
 	assert.Equal(t, "bar", res.Header.Get("X-State-Bar"))
@@ -361,7 +361,7 @@ func TestLayersReadAndReplaceTheRequestBody(t *testing.T) {
 	app.Post("/items", func(it Item) Item { return it })
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/items", `{"name":"foo ","price":1}`)
+	res := send(t, srv, request{Method: "POST", Path: "/items", JSON: `{"name":"foo ","price":1}`})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.JSONEq(t, `{"name":"foo foo ","price":1,"tags":[],"note":null}`, res.Body)
 	assert.JSONEq(t, `{"name":"foo ","price":1}`, seen.Load().(string))
@@ -378,7 +378,7 @@ func TestHandlerPanicUnderCallNext(t *testing.T) {
 	app.Get("/err", func() (string, error) { return "", errors.New("boom") })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/exc", "")
+	res := send(t, srv, request{Path: "/exc"})
 	assert.Equal(t, 500, res.Status)
 	assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body)
 	assert.Empty(t, res.Header.Values("X-Order"), "no layer got past next")
@@ -386,7 +386,7 @@ func TestHandlerPanicUnderCallNext(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(logs.String(), "panic serving request"))
 
 	// An error is a response: the layers see the 500 and finish.
-	res = do(t, srv, "GET", "/err", "")
+	res = send(t, srv, request{Path: "/err"})
 	assert.Equal(t, 500, res.Status)
 	assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body)
 	assert.Equal(t, []string{"outer", "inner"}, res.Header.Values("X-Order"))
@@ -409,7 +409,7 @@ func TestCallNextRecoversAPanic(t *testing.T) {
 	srv := serve(t, app)
 
 	for range 3 { // pooled writers left behind by the panic do not matter
-		res := do(t, srv, "GET", "/", "")
+		res := send(t, srv, request{Path: "/"})
 		assert.Equal(t, 400, res.Status)
 		assert.Equal(t, "TEST", res.Body)
 	}
@@ -428,20 +428,20 @@ func TestCallNextRunsFor404And405(t *testing.T) {
 	app.Post("/items", func() string { return "made" })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/nowhere", "")
+	res := send(t, srv, request{Path: "/nowhere"})
 	assert.Equal(t, 404, res.Status)
 	assert.JSONEq(t, `{"detail":"Not Found"}`, res.Body)
 	assert.Equal(t, "404", res.Header.Get("X-Seen-Status"))
 	assert.Equal(t, []string{"in:plain", "out:plain"}, ev.take())
 
-	res = do(t, srv, "GET", "/items", "")
+	res = send(t, srv, request{Path: "/items"})
 	assert.Equal(t, 405, res.Status)
 	assert.JSONEq(t, `{"detail":"Method Not Allowed"}`, res.Body)
 	assert.Equal(t, "POST", res.Header.Get("Allow"))
 	assert.Equal(t, "405", res.Header.Get("X-Seen-Status"))
 	assert.Equal(t, []string{"in:plain", "out:plain"}, ev.take())
 
-	res = do(t, srv, "POST", "/items/", "")
+	res = send(t, srv, request{Method: "POST", Path: "/items/"})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "/items", res.Header.Get("Location"))
 	assert.Equal(t, "307", res.Header.Get("X-Seen-Status"))
@@ -470,7 +470,7 @@ func TestBackgroundTasksUnderCallNext(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	assert.JSONEq(t, `{"message":"sent"}`, res.Body)
 	assert.Equal(t, strconv.Itoa(len(res.Body)), res.Header.Get("Content-Length"))
 	close(release)
@@ -530,7 +530,7 @@ func TestGroupStacks(t *testing.T) {
 		{"/g1/nothing", []string{"in:app.mw", "in:app", "out:app", "out:app.mw"}, []string{"app.mw"}},
 	}
 	for _, c := range cases {
-		res := do(t, srv, "GET", c.path, "")
+		res := send(t, srv, request{Path: c.path})
 		assert.Equal(t, c.want, ev.take(), c.path)
 		assert.Equal(t, c.order, res.Header.Values("X-Order"), c.path)
 	}
@@ -665,12 +665,12 @@ func TestSmallResponsesAreHeldAndOneByteOverStreams(t *testing.T) {
 	app.Get("/over", func(w http.ResponseWriter) { _, _ = w.Write(make([]byte, brisk.StreamBuffer+1)) })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/fits", "")
+	res := send(t, srv, request{Path: "/fits"})
 	assert.Len(t, res.Body, brisk.StreamBuffer)
 	assert.Equal(t, "applied", res.Header.Get("X-After"))
 	assert.False(t, within(t, streamed, "fits"))
 
-	res = do(t, srv, "GET", "/over", "")
+	res = send(t, srv, request{Path: "/over"})
 	assert.Len(t, res.Body, brisk.StreamBuffer+1)
 	assert.Empty(t, res.Header.Get("X-After"))
 	assert.True(t, within(t, streamed, "over"))
@@ -695,7 +695,7 @@ func TestPanicAfterStreamStartedAbortsTheResponse(t *testing.T) {
 	assert.Error(t, err, "the client must not take a broken body for a whole one")
 	assert.Equal(t, "Ok", string(b))
 	assert.Equal(t, 1, strings.Count(logs.String(), "panic serving request"))
-	assert.Equal(t, `"ok"`, do(t, srv, "GET", "/ok", "").Body)
+	assert.Equal(t, `"ok"`, send(t, srv, request{Path: "/ok"}).Body)
 }
 
 // ---------------------------------------------------------------------------
@@ -790,7 +790,7 @@ func TestHijackThroughLayers(t *testing.T) {
 	// The layers returned without writing to the hijacked connection.
 	assert.NotContains(t, logs.String(), "panic")
 	// A plain request still works after the upgrades.
-	res := do(t, srv, "GET", "/ws", "")
+	res := send(t, srv, request{Path: "/ws"})
 	assert.Equal(t, http.StatusUpgradeRequired, res.Status)
 }
 
@@ -873,12 +873,12 @@ func TestPanicsAnywhereInTheStack(t *testing.T) {
 	srv := serve(t, app)
 
 	for i, path := range []string{"/plain", "/before", "/after", "/handler", "/g/x"} {
-		res := do(t, srv, "GET", path, "")
+		res := send(t, srv, request{Path: path})
 		assert.Equal(t, 500, res.Status, path)
 		assert.Equal(t, "application/json", res.Header.Get("Content-Type"), path)
 		assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body, path)
 		assert.Equal(t, i+1, strings.Count(logs.String(), "panic serving request"), path+": logged once")
-		res = do(t, srv, "GET", "/ok", "")
+		res = send(t, srv, request{Path: "/ok"})
 		assert.Equal(t, 200, res.Status, "still serving after "+path)
 	}
 	for _, msg := range []string{"in plain layer", "before next", "after next", "in handler", "in group layer"} {
@@ -894,7 +894,7 @@ func TestAddingMiddlewareAfterServingPanics(t *testing.T) {
 	g := app.Group("/g")
 	app.Get("/", func() string { return "ok" })
 	srv := serve(t, app)
-	require.Equal(t, 200, do(t, srv, "GET", "/", "").Status)
+	require.Equal(t, 200, send(t, srv, request{Path: "/"}).Status)
 
 	const tail = " called after the app started serving; register middleware and routes before the first request"
 	noop := func(h http.Handler) http.Handler { return h }
@@ -902,7 +902,7 @@ func TestAddingMiddlewareAfterServingPanics(t *testing.T) {
 	assert.PanicsWithValue(t, "brisk: Middleware"+tail, func() { app.Middleware(passThrough) })
 	assert.PanicsWithValue(t, "brisk: Use"+tail, func() { g.Use(noop) })
 	assert.PanicsWithValue(t, "brisk: Middleware"+tail, func() { g.Middleware(passThrough) })
-	assert.Equal(t, 200, do(t, srv, "GET", "/", "").Status, "the stack is unchanged")
+	assert.Equal(t, 200, send(t, srv, request{Path: "/"}).Status, "the stack is unchanged")
 }
 
 func describeFirst(next http.Handler) http.Handler                { return next }
@@ -986,20 +986,20 @@ func TestChiMiddlewarePlugsIn(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/items/7", "", "X-Request-Id", "req-1", "X-Real-IP", "203.0.113.9")
+	res := send(t, srv, request{Path: "/items/7", Headers: []string{"X-Request-Id", "req-1", "X-Real-IP", "203.0.113.9"}})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.JSONEq(t, `{"id":7,"req":"req-1","ip":"203.0.113.9","client":"203.0.113.9","param":"7"}`, res.Body)
 	assert.Equal(t, "req-1", res.Header.Get("X-Request-Id"))
 
 	// StripSlashes and CleanPath route through chi's routing context.
-	res = do(t, srv, "GET", "/items/8/", "", "X-Request-Id", "req-2")
+	res = send(t, srv, request{Path: "/items/8/", Headers: []string{"X-Request-Id", "req-2"}})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.Contains(t, res.Body, `"id":8`)
-	res = do(t, srv, "GET", "//items///9", "")
+	res = send(t, srv, request{Path: "//items///9"})
 	require.Equal(t, 200, res.Status, res.Body)
 	assert.Contains(t, res.Body, `"id":9`)
 	// Without an incoming id, RequestID makes one.
-	res = do(t, srv, "GET", "/items/1", "")
+	res = send(t, srv, request{Path: "/items/1"})
 	assert.NotEmpty(t, res.Header.Get("X-Request-Id"))
 	assert.Contains(t, res.Body, res.Header.Get("X-Request-Id"))
 }
@@ -1046,31 +1046,31 @@ func TestTypedResultSerialisedOnceThroughLayers(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/g/typed", "")
+	res := send(t, srv, request{Path: "/g/typed"})
 	assert.Equal(t, 200, res.Status)
 	assert.JSONEq(t, `{"n":7}`, res.Body)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 	assert.Equal(t, []string{"g", "a"}, res.Header.Values("X-Order"))
 	assert.EqualValues(t, 1, calls.Swap(0))
 
-	res = do(t, srv, "GET", "/g/response", "")
+	res = send(t, srv, request{Path: "/g/response"})
 	assert.Equal(t, 201, res.Status)
 	assert.JSONEq(t, `{"n":8}`, res.Body)
 	assert.Equal(t, "yes", res.Header.Get("X-Handler"))
 	assert.Equal(t, []string{"g", "a"}, res.Header.Values("X-Order"))
 	assert.EqualValues(t, 1, calls.Swap(0))
 
-	res = do(t, srv, "GET", "/g/typed?inspect=1", "")
+	res = send(t, srv, request{Path: "/g/typed?inspect=1"})
 	assert.JSONEq(t, `{"n":7}`, res.Body)
 	assert.JSONEq(t, `{"n":7}`, res.Header.Get("X-Body"))
 	assert.EqualValues(t, 1, calls.Swap(0))
 
-	res = do(t, srv, "GET", "/g/tasks", "")
+	res = send(t, srv, request{Path: "/g/tasks"})
 	assert.JSONEq(t, `{"n":9}`, res.Body)
 	assert.Equal(t, strconv.Itoa(len(res.Body)), res.Header.Get("Content-Length"))
 	assert.EqualValues(t, 1, calls.Swap(0))
 
-	res = do(t, srv, "HEAD", "/g/typed", "")
+	res = send(t, srv, request{Method: "HEAD", Path: "/g/typed"})
 	assert.Equal(t, 200, res.Status)
 	assert.Empty(t, res.Body)
 }
@@ -1093,10 +1093,10 @@ func TestReplacingAStreamedResponseIsDropped(t *testing.T) {
 	app.Get("/small", func(w http.ResponseWriter) { _, _ = io.WriteString(w, "small") })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/stream", "")
+	res := send(t, srv, request{Path: "/stream"})
 	assert.Equal(t, "first chunk, second chunk", res.Body)
 	assert.Contains(t, logs.String(), "streamed")
-	assert.Equal(t, "Custom", do(t, srv, "GET", "/small", "").Body)
+	assert.Equal(t, "Custom", send(t, srv, request{Path: "/small"}).Body)
 }
 
 // 103 Early Hints go out at once, ahead of the held final response.
@@ -1322,12 +1322,12 @@ func TestCallNextBodyAndMisuse(t *testing.T) {
 	}
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/rewrite", "")
+	res := send(t, srv, request{Path: "/rewrite"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, `{"MESSAGE":"HELLO"}`, res.Body)
 	assert.Equal(t, strconv.Itoa(len(res.Body)), res.Header.Get("Content-Length"))
 
-	res = do(t, srv, "GET", "/nil-after-next", "")
+	res = send(t, srv, request{Path: "/nil-after-next"})
 	assert.Equal(t, 200, res.Status)
 	assert.JSONEq(t, `{"message":"hello"}`, res.Body)
 
@@ -1335,7 +1335,7 @@ func TestCallNextBodyAndMisuse(t *testing.T) {
 		"/twice":            "called next twice",
 		"/nil-without-next": "returned a nil *Response without calling next",
 	} {
-		res = do(t, srv, "GET", path, "")
+		res = send(t, srv, request{Path: path})
 		assert.Equal(t, 500, res.Status, path)
 		assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body, path)
 		assert.Contains(t, logs.String(), reason, path)
@@ -1379,7 +1379,7 @@ func TestRunLayerInTheMiddleAnswersForItself(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/replace", "")
+	res := send(t, srv, request{Path: "/replace"})
 	assert.Equal(t, http.StatusAccepted, res.Status)
 	assert.JSONEq(t, `{"was":"handled"}`, res.Body)
 	assert.Equal(t, "yes", res.Header.Get("X-Replaced"))
@@ -1388,7 +1388,7 @@ func TestRunLayerInTheMiddleAnswersForItself(t *testing.T) {
 	assert.Equal(t, []string{"in:outer", "in:inner", "out:inner", "out:outer"}, ev.take())
 
 	for range 2 {
-		res = do(t, srv, "GET", "/shared", "")
+		res = send(t, srv, request{Path: "/shared"})
 		assert.Equal(t, http.StatusForbidden, res.Status)
 		assert.Equal(t, "forbidden", res.Body)
 		assert.Equal(t, []string{"outer"}, res.Header.Values("X-Order"))
@@ -1396,7 +1396,7 @@ func TestRunLayerInTheMiddleAnswersForItself(t *testing.T) {
 	}
 	assert.Empty(t, forbidden.Header().Values("X-Order"), "the shared response is unchanged")
 
-	res = do(t, srv, "GET", "/copy", "")
+	res = send(t, srv, request{Path: "/copy"})
 	assert.Equal(t, "handled", res.Body)
 	assert.Equal(t, "yes", res.Header.Get("X-Copy"))
 	assert.Equal(t, "yes", res.Header.Get("X-Handler"))
@@ -1422,7 +1422,7 @@ func TestRunMisuseInTheMiddle(t *testing.T) {
 	app.Get("/{p}", func() string { return "ok" })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/nil-after-next", "")
+	res := send(t, srv, request{Path: "/nil-after-next"})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, `"ok"`, res.Body)
 	assert.Equal(t, []string{"outer"}, res.Header.Values("X-Order"))
@@ -1431,7 +1431,7 @@ func TestRunMisuseInTheMiddle(t *testing.T) {
 		"/twice":            "called next twice",
 		"/nil-without-next": "returned a nil *Response without calling next",
 	} {
-		res = do(t, srv, "GET", path, "")
+		res = send(t, srv, request{Path: path})
 		assert.Equal(t, 500, res.Status, path)
 		assert.Contains(t, logs.String(), reason, path)
 	}
@@ -1452,7 +1452,7 @@ func TestRunPassesEachLayersRequestOn(t *testing.T) {
 	app.Get("/", func(ctx context.Context) string { return ctx.Value(stackKey("path")).(string) })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/", "")
+	res := send(t, srv, request{Path: "/"})
 	assert.Equal(t, `"cba"`, res.Body)
 	assert.Equal(t, []string{"a<cb", "b<c", "c<"}, res.Header.Values("X-Seen"))
 }
@@ -1471,7 +1471,7 @@ func TestRunsAcrossNestedGroups(t *testing.T) {
 	h.Get("/x", func() string { ev.add("handler"); return "x" })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/g/h/x", "")
+	res := send(t, srv, request{Path: "/g/h/x"})
 	assert.Equal(t, `"x"`, res.Body)
 	assert.Equal(t, []string{"in:app", "in:g2", "in:g1", "in:h", "handler", "out:h", "out:g1", "out:g2", "out:app"}, ev.take())
 	assert.Equal(t, []string{"h", "g1", "g2", "app"}, res.Header.Values("X-Order"))
@@ -1542,14 +1542,14 @@ func TestRunPanicLeavesNoHeaders(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, path := range []string{"/handler", "/layer"} {
-		res := do(t, srv, "GET", path, "")
+		res := send(t, srv, request{Path: path})
 		assert.Equal(t, 500, res.Status, path)
 		assert.JSONEq(t, `{"detail":"Internal Server Error"}`, res.Body, path)
 		assert.Equal(t, "application/json", res.Header.Get("Content-Type"), path)
 		assert.Empty(t, res.Header.Get("X-Handler"), path)
 		assert.Empty(t, res.Header.Get("X-Layer"), path)
 	}
-	res := do(t, srv, "GET", "/ok", "")
+	res := send(t, srv, request{Path: "/ok"})
 	assert.Equal(t, "a,b", res.Body)
 	assert.Equal(t, "yes", res.Header.Get("X-Layer"))
 }
