@@ -11,7 +11,11 @@ import (
 	"github.com/briskgo/brisk/background"
 
 	"github.com/briskgo/brisk/internal/funcname"
+	"github.com/briskgo/brisk/internal/taskrun"
 )
+
+// tasksRun is the runner's side that only the App uses.
+var tasksRun = taskrun.Get[background.Runner, background.Tasks]()
 
 // wantsLength reports whether responses should carry an explicit
 // Content-Length: when work runs after them, the client must be able to tell
@@ -24,7 +28,7 @@ func (st *reqState) wantsLength() bool {
 // come from the runner, which takes them back once they have run.
 func (st *reqState) backgroundTasks() *background.Tasks {
 	if st.tasks == nil {
-		st.tasks = st.app.runner.NewTasks()
+		st.tasks = tasksRun.NewTasks(st.app.runner)
 	}
 	return st.tasks
 }
@@ -55,7 +59,9 @@ func (a *App) afterResponse(st *reqState, r *http.Request) {
 	// takes the work before the client can have the response, so that a
 	// Shutdown called by a client that has it waits for the work, and
 	// starts it after the flush (deferred, so even if the flush panics).
-	defer a.runner.Reserve(st.tasks, a.cleanupsAfter(st, r), wait, r.Method, r.URL.Path).Start()
+	after := a.cleanupsAfter(st, r)
+	n := tasksRun.Reserve(a.runner, st.tasks, after, r.Method, r.URL.Path)
+	defer tasksRun.Start(a.runner, st.tasks, n, after, wait, r.Method, r.URL.Path)
 	if st.root.hijacked {
 		return // the connection is the handler's: nothing of ours to flush
 	}

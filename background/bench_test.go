@@ -123,8 +123,9 @@ func BenchmarkRunOneTask(b *testing.B) {
 
 func recordNotification(email, message string) {}
 
-// BenchmarkRequestOneTask is a request's share of S1b, from getting the list
-// to handing it over (NewTasks, one AddTask of two strings, Reserve, Start),
+// BenchmarkRequestOneTask is a request's share of the background-task
+// benchmark, from getting the list to handing it over (NewTasks, one AddTask
+// of two strings, Reserve, Start),
 // with the task running on the workers meanwhile: "AddTask" as the
 // tutorials write it, "Add" with the typed form. cpu-ns/op counts the
 // workers' CPU time too.

@@ -10,7 +10,7 @@ import (
 	"github.com/briskgo/brisk/background"
 )
 
-// The seed's notification, run after the response as FastAPI's add_task
+// FastAPI's tutorial notification, run after the response as FastAPI's add_task
 // does. In an app, the handler receives the list as *brisk.BackgroundTasks
 // and the App runs it; here the runner is driven by hand.
 func ExampleTasks_AddTask() {

@@ -125,7 +125,7 @@ func TestWorkersAreBoundedAndExitWhenIdle(t *testing.T) {
 			<-started
 		}
 	}()
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, int32(lists), ran.Load())
 	assert.LessOrEqual(t, peak.Load(), int32(maxConcurrent))
 
@@ -213,7 +213,7 @@ func TestIdleRunnerTrimsTheQueue(t *testing.T) {
 		return len(r.queue.buf) == 0 && r.workers == 0
 	}, guard, time.Millisecond, "the idle worker exits and the queue lets its buffer go")
 	assert.Equal(t, int32(4*keepQueue), ran.Load())
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 }
 
 // A worker that finds the queue empty parks, and the next list goes to it:
@@ -255,7 +255,7 @@ func TestParkedWorkerIsReused(t *testing.T) {
 	assert.Zero(t, allocs)
 	assert.Equal(t, state{workers: 1, parked: 1}, r.state())
 
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, state{}, r.state())
 }
 
@@ -282,7 +282,7 @@ func TestIdleWorkersExit(t *testing.T) {
 	done := make(chan struct{})
 	r.Run(oneTask(done), nil, nil, "GET", "/")
 	<-done
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, state{}, r.state())
 }
 
@@ -306,7 +306,7 @@ func TestShutdownReleasesParkedWorkers(t *testing.T) {
 	waitParked(t, r, lists)
 	assert.Equal(t, lists, newWorkers(before), "parked workers are goroutines")
 
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, state{}, r.state(), "Shutdown released every parked worker")
 	require.Eventually(t, func() bool { return newWorkers(before) == 0 }, guard, time.Millisecond,
 		"the released workers' goroutines end")
@@ -416,8 +416,16 @@ func TestSteadyStreamUsesFewWorkers(t *testing.T) {
 			peak = max(peak, r.state().workers)
 		}
 	}
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, int32(lists), ran.Load())
 	t.Logf("peak workers: %d", peak)
 	assert.LessOrEqual(t, peak, 16, "of %d allowed", DefaultMaxConcurrent)
+}
+
+// deadline bounds a test's Shutdown by guard (see the one of the external
+// tests).
+func deadline(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	t.Cleanup(cancel)
+	return ctx
 }

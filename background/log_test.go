@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"testing"
+	"time"
 )
 
 // entry is one log record as a test sees it.
@@ -78,4 +80,13 @@ func (tr *trace) get() []string {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	return slices.Clone(tr.events)
+}
+
+// deadline returns a context that ends after a generous bound, for the
+// Shutdown calls of tests: a Runner that never drains fails the test with
+// context.DeadlineExceeded instead of hanging it until go test's timeout.
+func deadline(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }

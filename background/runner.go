@@ -1,14 +1,19 @@
+// The public face of the scheduler: Runner, its configuration, Run and
+// Shutdown, and reserving a list before its response is flushed (the App's
+// two-step Run, reached through internal/taskrun). How workers take lists
+// from the queue is in workers.go.
+
 package background
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
-	"reflect"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/briskgo/brisk/internal/taskrun"
 )
 
 // DefaultMaxConcurrent is the number of task lists a Runner runs at once when
@@ -21,13 +26,6 @@ import (
 // and in a container whose CPU quota (and so GOMAXPROCS) changes at run time.
 // 256 waiting goroutines cost a megabyte or two of stack.
 const DefaultMaxConcurrent = 256
-
-// idleTimeout is how long a worker that finds the queue empty waits for
-// another list before it exits. Waking a waiting worker is much cheaper than
-// starting a goroutine, so under steady load the same few workers serve every
-// request; a second is long enough to bridge the gaps between requests and
-// short enough that an idle Runner soon holds nothing.
-const idleTimeout = time.Second
 
 // RunnerConfig configures a Runner. Its zero value means the defaults.
 type RunnerConfig struct {
@@ -45,23 +43,9 @@ type RunnerConfig struct {
 // Runner runs the task lists of finished requests in the background.
 //
 // Tasks of one list run one after another, in the order they were added;
-// lists run concurrently, at most MaxConcurrent at once. Lists wait in a FIFO
-// queue for a worker goroutine: a queued list costs its entry in the queue,
-// not a goroutine. A worker that finishes a list takes the next queued one
-// without stopping, and waits (parks) only when the queue is empty; a list
-// arriving then wakes the most recently parked worker, or starts one if
-// there is no worker at all. Only one worker is woken at a time: lists
-// arriving while a woken worker has not yet taken one queue for it, and when
-// it takes one and more are waiting it wakes the next parked worker. When
-// every worker is busy, a new list waits for one of them to finish its list;
-// if none does within a millisecond (they all wait on something: a mail
-// server, a webhook), a new worker is started, and another each millisecond
-// while lists stay queued, up to MaxConcurrent. So a steady stream of short
-// lists is served by one or two workers, not a goroutine each, and a list
-// still does not wait long behind workers that are stuck. A parked worker
-// that gets no list for a second exits, so an idle Runner soon holds no
-// goroutine. Shutdown releases the parked workers as it returns, and from
-// then on workers exit as soon as the queue is empty.
+// lists run concurrently, at most MaxConcurrent at once, and the rest wait in
+// a FIFO queue, which costs memory, not goroutines. Idle workers exit after a
+// second, so an idle Runner holds no goroutine.
 //
 // A Runner is safe for concurrent use. Create one with NewRunner.
 type Runner struct {
@@ -71,12 +55,12 @@ type Runner struct {
 
 	mu sync.Mutex
 	// counts holds two counts, read and changed without mu, so that
-	// Reserve takes no lock of the Runner's: a request pays one lock round
-	// trip (in Start) for its list. One word, so that each change is one
+	// reserve takes no lock of the Runner's: a request pays one lock round
+	// trip (in start) for its list. One word, so that each change is one
 	// atomic operation.
 	//
 	// Its high 32 bits count the lists reserved whose tasks and after func
-	// have not all returned (pending): Reserve adds to them; a worker takes
+	// have not all returned (pending): reserve adds to them; a worker takes
 	// from them under mu, so that Shutdown, which reads them under mu,
 	// cannot miss the last list ending. Its low 32 bits count the tasks
 	// scheduled and not yet returned (or skipped), for the abandoned count a
@@ -88,7 +72,7 @@ type Runner struct {
 	spinning int32 // workers woken or started that have not yet looked at the queue; under mu
 	queue    queue // lists started and not yet taken by a worker; under mu
 
-	// waiters counts the Shutdown calls waiting, changed under mu; Reserve
+	// waiters counts the Shutdown calls waiting, changed under mu; reserve
 	// reads it to tell a list that a Shutdown will wait for from one that
 	// nothing waits for.
 	waiters atomic.Int32
@@ -108,7 +92,7 @@ type Runner struct {
 	pops      uint64 // lists taken from the queue so far; under mu
 	stallPops uint64 // pops when stall was armed; under mu
 
-	tasks sync.Pool // of *list that have run: see NewTasks
+	tasks sync.Pool // of *list that have run: see newTasks
 
 	log *slog.Logger // nil: slog.Default() when a record is written
 	max int
@@ -124,70 +108,6 @@ type Runner struct {
 	// base is the origin of the workers' park times: time.Since(base) reads
 	// only the monotonic clock, the cheapest clock there is.
 	base time.Time
-}
-
-// Units of Runner.counts.
-const (
-	listUnit = 1 << 32
-	taskUnit = 1
-)
-
-// pending returns the number of lists counted in c, a Runner.counts.
-func pending(c uint64) int64 { return int64(c >> 32) }
-
-// unfinished returns the number of tasks counted in c, a Runner.counts.
-func unfinished(c uint64) int64 { return int64(c & (listUnit - 1)) }
-
-// sub is the addend that takes k from an atomic.Uint64.
-func sub(k uint64) uint64 { return -k }
-
-const (
-	flagStopped   = 1 << iota // a Shutdown has returned
-	flagAbandoned             // a Shutdown deadline passed: ctx is cancelled
-)
-
-// job is one call to Run: the list, its cleanups and what to wait for.
-type job struct {
-	t            *list // nil when n is 0, or when its one task was copied to one
-	n            int   // tasks of t to run
-	after        func()
-	wait         <-chan struct{}
-	method, path string
-
-	// one is the list's only task, and vals its call values, when Reserve
-	// copied them out of a list from NewTasks (see Reserve): t is nil then.
-	one   task
-	vals  [3]reflect.Value
-	nvals int
-}
-
-// task returns the i-th task of j.
-func (j *job) task(i int) *task {
-	if j.t == nil {
-		if j.nvals > 0 {
-			j.one.call = j.vals[:j.nvals:j.nvals]
-		}
-		return &j.one
-	}
-	return j.t.at(i)
-}
-
-// worker is one worker goroutine's state, reused for every list it runs and
-// every time it parks, so that neither allocates.
-type worker struct {
-	j    job  // the list being run
-	busy bool // j is being run, from step on
-	step int  // next step of j: its tasks 0..j.n-1, then its after func
-
-	// wake receives one value each time the worker is unparked: to look at
-	// the queue (spinning), or to exit (quit). Its buffer of one means the
-	// sender never blocks: a parked worker has no value pending.
-	wake chan struct{}
-
-	since    time.Duration // when it parked, since Runner.base; under Runner.mu
-	parked   bool          // in Runner.parked; under Runner.mu
-	spinning bool          // counted in Runner.spinning; under Runner.mu
-	quit     bool          // released by Shutdown or the janitor: exit when woken
 }
 
 // NewRunner returns a Runner configured by cfg.
@@ -215,8 +135,7 @@ func NewRunner(cfg RunnerConfig) *Runner {
 // waits for a task. A list waiting for its wait holds a worker (and so counts
 // towards MaxConcurrent), which is brief when the wait ends as the handler
 // returns; a wait that is never closed keeps its list pending, and Shutdown
-// waiting for it until its deadline. To count a list at once but start it
-// later without a channel, use [Runner.Reserve].
+// waiting for it until its deadline.
 //
 // t may be nil or empty: then only after runs (and if after is nil too, Run
 // does nothing). Run closes t: tasks added to it later are logged and not
@@ -235,36 +154,36 @@ func (r *Runner) Run(t *Tasks, after func(), wait <-chan struct{}, method, path 
 	if t == nil && after == nil {
 		return
 	}
-	r.Reserve(t, after, wait, method, path).Start()
+	r.start(t, r.reserve(t, after, method, path), after, wait, method, path)
 }
 
-// Reservation is a task list that [Runner.Reserve] has scheduled and that
-// starts when Start is called. Its zero value holds nothing to start.
-type Reservation struct {
-	r *Runner // nil: nothing to start
-	j job
+func init() {
+	taskrun.Set(taskrun.Hooks[Runner, Tasks]{
+		NewTasks: (*Runner).newTasks,
+		Reserve:  (*Runner).reserve,
+		Start:    (*Runner).start,
+		Pending:  (*Runner).pendingLists,
+	})
 }
 
-// Reserve is [Runner.Run] in two steps: it does everything Run does, under
-// the same rules (it closes t, counts the list so that Shutdown waits for it
-// from now on, drops and logs tasks after a Shutdown deadline), except start
-// the list, which waits for the returned Reservation's Start, as for a wait
-// channel closed then.
+// reserve is Run's first half: it does everything Run does, under the same
+// rules (it closes t, counts the list so that Shutdown waits for it from now
+// on, drops and logs tasks after a Shutdown deadline), except start the
+// list, which waits for start, called with the n reserve returns and the
+// same t, after, method and path, as for a wait channel closed then. n is
+// the number of t's tasks to run, or -1 when nothing was reserved (no task,
+// no after).
 //
 // It lets the App start a request's tasks right after the response has been
 // flushed without allocating a channel to wait for: the App reserves before
 // the flush, so that a Shutdown called by a client that has the response
-// waits for the tasks, and starts the reservation after the flush, so that no
-// task starts before it. Call Start exactly once, soon: a list never started
+// waits for the tasks, and starts the list after the flush, so that no task
+// starts before it. Call start exactly once, soon: a list never started
 // stays pending, and Shutdown waits for it until its deadline.
 //
-// Reserve takes no lock of the Runner's (only t's own, to close it): the
+// reserve takes no lock of the Runner's (only t's own, to close it): the
 // count is atomic.
-//
-// The storage of a list from [Runner.NewTasks] may be handed out again as
-// soon as Reserve (or Run) returns, to another request, behind another
-// *Tasks: t itself stays closed (see NewTasks).
-func (r *Runner) Reserve(t *Tasks, after func(), wait <-chan struct{}, method, path string) Reservation {
+func (r *Runner) reserve(t *Tasks, after func(), method, path string) int {
 	var l *list
 	n := 0
 	if t != nil {
@@ -272,7 +191,7 @@ func (r *Runner) Reserve(t *Tasks, after func(), wait <-chan struct{}, method, p
 	}
 	if n == 0 && after == nil {
 		r.recycle(l)
-		return Reservation{}
+		return -1
 	}
 	// Count first, then look at the flags: a Shutdown whose deadline
 	// passes at this very moment either counts this list among the
@@ -283,28 +202,10 @@ func (r *Runner) Reserve(t *Tasks, after func(), wait <-chan struct{}, method, p
 	if f := r.flags.Load(); f != 0 {
 		n = r.reserveLate(f, n, method, path)
 	}
-	res := Reservation{r: r, j: job{t: l, n: n, after: after, wait: wait, method: method, path: path}}
-	switch {
-	case n == 0 && l != nil:
-		r.recycle(l)
-		res.j.t = nil
-	case n == 1 && l.pooled && len(l.first.call) <= len(res.j.vals):
-		// The common list, one task, is copied out of l, and l goes back
-		// for reuse now, on this goroutine: the next request here gets the
-		// same l from sync.Pool's per-P cache, still in this CPU's cache,
-		// and the worker reads the task from the queue entry alone. A list
-		// that a worker reads instead is memory that crosses between CPUs
-		// twice (read there, reused here), which costs more than the copy.
-		// (l is closed, so nothing writes its tasks any more.)
-		res.j.one = task{fn: l.first.fn, shape: l.first.shape}
-		res.j.nvals = copy(res.j.vals[:], l.first.call)
-		res.j.t = nil
-		r.recycle(l)
-	}
-	return res
+	return n
 }
 
-// reserveLate applies Reserve's rules for a Runner that has been shut down:
+// reserveLate applies reserve's rules for a Runner that has been shut down:
 // after a Shutdown deadline the n tasks are dropped (it returns 0); after a
 // Shutdown that returned, with none waiting now, they are logged as
 // unawaited.
@@ -324,107 +225,45 @@ func (r *Runner) reserveLate(f uint32, n int, method, path string) int {
 	return n
 }
 
-// Start starts the reserved list: it queues it and, unless a worker is
-// already on its way to the queue, wakes a parked worker or starts one if
-// there is room. Like Run, it never blocks on task execution.
-func (res Reservation) Start() {
-	r := res.r
-	if r == nil {
+// start starts the list reserve reserved, n its result: it queues the list
+// and, unless a worker is already on its way to the queue, wakes a parked
+// worker or starts one if there is room. Like Run, it never blocks on task
+// execution.
+//
+// The storage of a list from newTasks may be handed out again as soon as
+// start returns, to another request, behind another *Tasks: t itself stays
+// closed (see newTasks).
+func (r *Runner) start(t *Tasks, n int, after func(), wait <-chan struct{}, method, path string) {
+	if n < 0 {
 		return
 	}
+	var l *list
+	if t != nil {
+		l = t.load()
+	}
+	j := job{t: l, n: n, after: after, wait: wait, method: method, path: path}
+	switch {
+	case n == 0 && l != nil:
+		r.recycle(l)
+		j.t = nil
+	case n == 1 && l.pooled && len(l.first.call) <= len(j.vals):
+		// The common list, one task, is copied out of l, and l goes back
+		// for reuse now, on this goroutine: the next request here gets the
+		// same l from sync.Pool's per-P cache, still in this CPU's cache,
+		// and the worker reads the task from the queue entry alone. A list
+		// that a worker reads instead is memory that crosses between CPUs
+		// twice (read there, reused here), which costs more than the copy.
+		// (l is closed, so nothing writes its tasks any more.)
+		j.one = task{fn: l.first.fn, shape: l.first.shape}
+		j.nvals = copy(j.vals[:], l.first.call)
+		j.t = nil
+		r.recycle(l)
+	}
 	r.mu.Lock()
-	r.queue.push(res.j)
-	w, start := r.wakeOne()
+	r.queue.push(j)
+	w, st := r.wakeOne()
 	r.mu.Unlock()
-	r.launch(w, start)
-}
-
-// wakeOne makes sure that a worker will look at the queue, which is not
-// empty: if none is on its way already (spinning), it takes the most
-// recently parked worker (the others keep waiting, and time out first when
-// there is less work than workers), or else, if no worker runs at all, a
-// new one, which the caller starts (start). Pass its results to launch once
-// r.mu is released. Called under r.mu.
-//
-// When every worker is busy, wakeOne starts none: the queued list waits for
-// one of them to finish its list, unless none does within stallTimeout (see
-// stalled). A worker is cheap, but a stream of short lists would otherwise
-// start one whenever the workers were all busy for a moment (say, the one
-// woken last not yet scheduled), and grow the Runner towards MaxConcurrent
-// goroutines for work that one or two keep up with. Waking one worker at a
-// time is the same rule for parked workers: lists arriving while a woken
-// worker has not yet taken one queue for it.
-func (r *Runner) wakeOne() (w *worker, start bool) {
-	if r.spinning > 0 {
-		return nil, false
-	}
-	if k := len(r.parked) - 1; k >= 0 {
-		w = r.parked[k]
-		r.parked[k] = nil
-		r.parked = r.parked[:k]
-		w.parked, w.spinning = false, true
-		r.spinning++
-		return w, false
-	}
-	if r.workers == 0 {
-		return r.newWorker(), true
-	}
-	if r.workers < r.max && !r.stallSet {
-		r.stallSet, r.stallPops = true, r.pops
-		if r.stall == nil {
-			r.stall = time.AfterFunc(stallTimeout, r.stalled)
-		} else {
-			r.stall.Reset(stallTimeout)
-		}
-	}
-	return nil, false
-}
-
-// newWorker counts a new worker, spinning, for the caller to start. Called
-// under r.mu, when r.workers < r.max.
-func (r *Runner) newWorker() *worker {
-	r.workers++
-	r.spinning++
-	return &worker{wake: make(chan struct{}, 1), spinning: true}
-}
-
-// stallTimeout is how long queued lists wait for a busy worker to finish
-// before stalled starts a new one: long enough for a worker that has just
-// been woken, or a short list, to come round to the queue, short enough
-// that a list queued behind workers that wait on something (a mail server,
-// a webhook) starts soon, as it would on a worker of its own.
-const stallTimeout = time.Millisecond
-
-// stalled runs stallTimeout after wakeOne found every worker busy. If no
-// worker has taken a list since, they are all busy with lists that take
-// long, and it starts a worker for the queue; while lists stay queued it
-// looks again after another stallTimeout, so a queue behind many such
-// workers gets a worker per stallTimeout, up to MaxConcurrent.
-func (r *Runner) stalled() {
-	r.mu.Lock()
-	r.stallSet = false
-	var w *worker
-	start := false
-	if r.queue.n > 0 && r.spinning == 0 {
-		if r.pops == r.stallPops && len(r.parked) == 0 && r.workers < r.max {
-			w, start = r.newWorker(), true
-		} else {
-			// A list was taken meanwhile, or a worker parked: wake it,
-			// or look again after another stallTimeout.
-			w, start = r.wakeOne()
-		}
-	}
-	r.mu.Unlock()
-	r.launch(w, start)
-}
-
-// launch starts or wakes the worker wakeOne returned, if any.
-func (r *Runner) launch(w *worker, start bool) {
-	if start {
-		go r.work(w)
-	} else if w != nil {
-		w.wake <- struct{}{} // never blocks: see worker.wake
-	}
+	r.launch(w, st)
 }
 
 // Shutdown waits for every queued and running task list, tasks and after
@@ -487,214 +326,10 @@ func (r *Runner) Shutdown(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// Pending reports how many task lists are reserved, queued, waiting for
-// their response to complete, or running (tasks or after func), for tests
-// and metrics.
-func (r *Runner) Pending() int {
+// pendingLists reports how many task lists are reserved, queued, waiting for
+// their response to complete, or running (tasks or after func).
+func (r *Runner) pendingLists() int {
 	return int(pending(r.counts.Load()))
-}
-
-// stop records that a Shutdown has returned (or is about to) and releases
-// the parked workers: from now on workers exit as soon as the queue is empty,
-// so that an app that has shut down holds no goroutine. Called under r.mu.
-func (r *Runner) stop() {
-	r.flags.Or(flagStopped)
-	r.release(len(r.parked))
-	if r.janitorSet && r.janitor.Stop() {
-		r.janitorSet = false
-	}
-}
-
-// release wakes the k workers parked longest to exit. Called under r.mu.
-func (r *Runner) release(k int) {
-	for _, w := range r.parked[:k] {
-		w.parked, w.quit = false, true
-		r.workers--
-		w.wake <- struct{}{} // never blocks: see worker.wake
-	}
-	n := copy(r.parked, r.parked[k:])
-	clear(r.parked[n:])
-	r.parked = r.parked[:n]
-}
-
-// expire is the janitor: it releases the workers parked for idleTimeout or
-// longer and sets itself for the next one to reach it. It trims the queue
-// too: with workers parked, the queue is empty or nearly, so a buffer left
-// by a burst of lists goes within about idleTimeout of the burst.
-func (r *Runner) expire() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.janitorSet = false
-	r.queue.trim()
-	now := time.Since(r.base)
-	k := 0
-	for k < len(r.parked) && now-r.parked[k].since >= r.idleTimeout {
-		k++
-	}
-	r.release(k)
-	if len(r.parked) > 0 {
-		r.setJanitor(r.parked[0].since + r.idleTimeout - now)
-	}
-}
-
-// setJanitor arms the janitor to run in d. Called under r.mu, when it is not
-// armed.
-func (r *Runner) setJanitor(d time.Duration) {
-	r.janitorSet = true
-	if r.janitor == nil {
-		r.janitor = time.AfterFunc(d, r.expire)
-	} else {
-		r.janitor.Reset(d)
-	}
-}
-
-// work runs lists until take tells it to exit: w.j from w.step on, if w is
-// busy (a goroutine taking over after runtime.Goexit), then each list take
-// gives it.
-func (r *Runner) work(w *worker) {
-	exited := false
-	defer func() {
-		if !exited {
-			// A step called runtime.Goexit (panics are recovered step by
-			// step, so nothing else ends a worker early). The goroutine is
-			// lost, but its list's remaining steps and the queue are not:
-			// a new goroutine takes over, as the same worker.
-			go r.work(w)
-		}
-	}()
-	for {
-		if !r.take(w) {
-			exited = true
-			return
-		}
-		j := &w.j
-		if w.step == 0 && j.wait != nil {
-			<-j.wait
-		}
-		for w.step <= j.n {
-			s := w.step
-			w.step++ // before running: a step that calls Goexit is not run again
-			if s < j.n {
-				r.runTask(j, j.task(s))
-			} else if j.after != nil {
-				r.runAfter(j)
-			}
-		}
-	}
-}
-
-// take finishes the list w has run, if any, and gives w the next one: the
-// oldest queued, waiting for one while the queue is empty. It reports false
-// when w must exit instead: the Runner is stopped and the queue empty, or no
-// list came within idleTimeout, or Shutdown released w. A worker that is
-// still busy (taking over after Goexit) keeps its list.
-func (r *Runner) take(w *worker) bool {
-	if w.busy && w.step > w.j.n {
-		r.recycle(w.j.t)
-		w.j, w.busy, w.step = job{}, false, 0
-		r.mu.Lock()
-		// Under mu, with the decision to park or exit below, so that a
-		// Shutdown woken by the last list ending finds this worker parked,
-		// releases it and leaves no worker behind.
-		if pending(r.counts.Add(sub(listUnit))) == 0 && r.idle != nil {
-			close(r.idle)
-			r.idle = nil
-		}
-	} else if w.busy {
-		return true
-	} else {
-		r.mu.Lock()
-	}
-	for {
-		if w.spinning {
-			w.spinning = false
-			r.spinning--
-		}
-		if j, ok := r.queue.pop(); ok {
-			r.pops++
-			w.j, w.busy = j, true
-			var next *worker
-			start := false
-			if r.queue.n > 0 {
-				// Lists are still waiting: another worker must look at
-				// them, in case this list takes long.
-				next, start = r.wakeOne()
-			}
-			r.mu.Unlock()
-			r.launch(next, start)
-			return true
-		}
-		if r.flags.Load()&flagStopped != 0 || r.idleTimeout <= 0 {
-			r.workers--
-			r.mu.Unlock()
-			return false
-		}
-		w.parked = true
-		w.since = time.Since(r.base)
-		r.parked = append(r.parked, w)
-		if !r.janitorSet {
-			r.setJanitor(r.idleTimeout)
-		}
-		r.mu.Unlock()
-
-		<-w.wake
-		if w.quit { // set before the value was sent
-			return false
-		}
-		r.mu.Lock()
-	}
-}
-
-// runTask runs one task, unless a Shutdown deadline has passed, and logs its
-// error, panic or Goexit. It returns normally after a panic, so that the
-// list goes on.
-func (r *Runner) runTask(j *job, tk *task) {
-	defer r.counts.Add(sub(taskUnit))
-	if r.ctx.Err() != nil {
-		return // abandoned by Shutdown: counted in its log record
-	}
-	returned := false
-	defer func() {
-		if returned {
-			return
-		}
-		if v := recover(); v != nil {
-			r.logger().LogAttrs(context.Background(), slog.LevelError, "background: task panicked",
-				slog.String("task", tk.name()), slog.String("method", j.method), slog.String("path", j.path),
-				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
-			return
-		}
-		r.logger().LogAttrs(context.Background(), slog.LevelError, "background: task called runtime.Goexit",
-			slog.String("task", tk.name()), slog.String("method", j.method), slog.String("path", j.path))
-	}()
-	err := tk.run(r.ctx)
-	returned = true
-	if err != nil {
-		r.logger().LogAttrs(context.Background(), slog.LevelError, "background: task failed",
-			slog.String("task", tk.name()), slog.String("method", j.method), slog.String("path", j.path),
-			slog.Any("error", err))
-	}
-}
-
-// runAfter calls j's after func, logging a panic or Goexit instead of
-// letting it end the process.
-func (r *Runner) runAfter(j *job) {
-	returned := false
-	defer func() {
-		if returned {
-			return
-		}
-		if v := recover(); v != nil {
-			r.logger().LogAttrs(context.Background(), slog.LevelError, "background: after func panicked",
-				slog.String("method", j.method), slog.String("path", j.path),
-				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
-			return
-		}
-		r.logger().LogAttrs(context.Background(), slog.LevelError, "background: after func called runtime.Goexit",
-			slog.String("method", j.method), slog.String("path", j.path))
-	}()
-	j.after()
-	returned = true
 }
 
 // logDropped records tasks scheduled after a Shutdown deadline passed.

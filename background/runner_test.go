@@ -36,7 +36,7 @@ func TestTasksRunInOrderThenAfter(t *testing.T) {
 
 	r := background.NewRunner(background.RunnerConfig{})
 	r.Run(&tasks, func() { tr.add("cleanup") }, nil, "POST", "/send-notification/a")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.Equal(t, []string{"dependency task", "handler task 1", "handler task 2", "cleanup"}, tr.get())
 	assert.Equal(t, 0, r.Pending())
@@ -48,7 +48,7 @@ func TestNilOrEmptyTasksRunOnlyAfter(t *testing.T) {
 	r.Run(nil, func() { calls.Add(1) }, nil, "GET", "/")
 	r.Run(&background.Tasks{}, func() { calls.Add(1) }, nil, "GET", "/")
 	r.Run(nil, nil, nil, "GET", "/") // nothing to do at all
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, int32(2), calls.Load())
 }
 
@@ -62,7 +62,7 @@ func TestListsRunConcurrently(t *testing.T) {
 	tb.Add(func(context.Context) error { close(b); <-a; return nil })
 	r.Run(&ta, nil, nil, "GET", "/a")
 	r.Run(&tb, nil, nil, "GET", "/b")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 }
 
 // Above MaxConcurrent, lists wait and then run in the order Run was called.
@@ -88,7 +88,7 @@ func TestQueuedListsRunFIFO(t *testing.T) {
 	assert.Empty(t, tr.get(), "nothing runs while the only worker is busy")
 
 	close(release)
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, want, tr.get())
 }
 
@@ -103,7 +103,7 @@ func TestFailingAndPanickingTasksDoNotStopTheList(t *testing.T) {
 	tasks.Add(func(context.Context) error { panic(fmt.Errorf("wrapped: %w", errors.New("inner"))) })
 	tasks.AddTask(tr.add, "last")
 	r.Run(&tasks, func() { tr.add("after") }, nil, "POST", "/send-notification/a@example.com")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.Equal(t, []string{"first", "last", "after"}, tr.get())
 
@@ -135,7 +135,7 @@ func TestPanickingAfterIsLoggedAndTheRunnerGoesOn(t *testing.T) {
 	var tasks background.Tasks
 	tasks.AddTask(tr.add, "next list")
 	r.Run(&tasks, func() { tr.add("next after") }, nil, "GET", "/b")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.Equal(t, []string{"next list", "next after"}, tr.get())
 	logged := rec.withMsg("background: after func panicked")
@@ -157,7 +157,7 @@ func TestGoexitInATaskDoesNotLoseWork(t *testing.T) {
 	second.AddTask(tr.add, "second list")
 	r.Run(&first, func() { tr.add("first after"); runtime.Goexit() }, nil, "GET", "/a")
 	r.Run(&second, nil, nil, "GET", "/b")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.Equal(t, []string{"after goexit", "first after", "second list"}, tr.get())
 	assert.Len(t, rec.withMsg("background: task called runtime.Goexit"), 1)
@@ -191,7 +191,7 @@ func TestWaitGatesTheList(t *testing.T) {
 	close(wait)
 	assert.True(t, <-startedAfterWait, "task")
 	assert.True(t, <-startedAfterWait, "after")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 }
 
 // The client going away (the request's context cancelled) does not cancel
@@ -211,7 +211,7 @@ func TestTaskContextOutlivesTheRequest(t *testing.T) {
 	close(wait)
 
 	ctx := <-got
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	require.Error(t, reqCtx.Err())
 	assert.NoError(t, ctx.Err())
 	_, hasDeadline := ctx.Deadline()
@@ -234,7 +234,7 @@ func TestShutdownWaitsForABlockedTask(t *testing.T) {
 	<-started
 
 	done := make(chan error, 1)
-	go func() { done <- r.Shutdown(context.Background()) }()
+	go func() { done <- r.Shutdown(deadline(t)) }()
 	select {
 	case err := <-done:
 		t.Fatalf("Shutdown returned %v while a task was still running", err)
@@ -288,7 +288,7 @@ func TestShutdownDeadlineAbandonsTasks(t *testing.T) {
 	// Once the stuck task returns, the abandoned tasks are skipped, but the
 	// after funcs still release their resources.
 	close(release)
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, int32(0), ran.Load(), "abandoned tasks never start")
 	assert.Equal(t, []string{"stuck list", "queued list"}, afters.get())
 }
@@ -309,7 +309,7 @@ func TestRunAfterADeadlineDropsTasksButRunsAfter(t *testing.T) {
 	late.Add(func(context.Context) error { ran.Store(true); return nil })
 	r.Run(&late, func() { afterRan.Store(true) }, nil, "GET", "/late")
 	close(release)
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.False(t, ran.Load())
 	assert.True(t, afterRan.Load())
@@ -325,13 +325,13 @@ func TestRunAfterADeadlineDropsTasksButRunsAfter(t *testing.T) {
 func TestRunAfterShutdownStillRuns(t *testing.T) {
 	log, rec := newLogger()
 	r := background.NewRunner(background.RunnerConfig{Logger: log})
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	var ran atomic.Bool
 	var tasks background.Tasks
 	tasks.Add(func(ctx context.Context) error { ran.Store(ctx.Err() == nil); return nil })
 	r.Run(&tasks, nil, nil, "GET", "/late")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.True(t, ran.Load())
 
 	logged := rec.withMsg("background: tasks scheduled after Shutdown; nothing waits for them")
@@ -352,7 +352,7 @@ func TestShutdownWaitsForListsScheduledWhileWaiting(t *testing.T) {
 		return nil
 	})
 	r.Run(&first, nil, nil, "GET", "/first")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, []string{"scheduled during the drain"}, tr.get())
 }
 
@@ -366,7 +366,7 @@ func TestShutdownIsIdempotentAndConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for range 8 {
-		wg.Go(func() { errs <- r.Shutdown(context.Background()) })
+		wg.Go(func() { errs <- r.Shutdown(deadline(t)) })
 	}
 	close(release)
 	wg.Wait()
@@ -374,8 +374,8 @@ func TestShutdownIsIdempotentAndConcurrent(t *testing.T) {
 	for err := range errs {
 		assert.NoError(t, err)
 	}
-	assert.NoError(t, r.Shutdown(context.Background()))
-	assert.NoError(t, r.Shutdown(context.Background()))
+	assert.NoError(t, r.Shutdown(deadline(t)))
+	assert.NoError(t, r.Shutdown(deadline(t)))
 }
 
 func TestShutdownOfAnIdleRunner(t *testing.T) {
@@ -408,7 +408,7 @@ func TestManyConcurrentRuns(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.Equal(t, int32(lists), total.Load())
 	assert.Equal(t, int32(lists), afters.Load())
@@ -435,7 +435,7 @@ func TestReserveCountsNowAndStartsLater(t *testing.T) {
 	assert.Len(t, rec.withMsg("background: task added after its request's tasks were scheduled; it will not run"), 1)
 
 	res.Start()
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, []string{"task", "after"}, tr.get())
 	assert.Equal(t, 0, r.Pending())
 }
@@ -449,7 +449,7 @@ func TestShutdownWaitsForReservedLists(t *testing.T) {
 	tasks.Add(func(context.Context) error { close(ran); return nil })
 	res := r.Reserve(&tasks, nil, nil, "GET", "/")
 	shutdown := make(chan error, 1)
-	go func() { shutdown <- r.Shutdown(context.Background()) }()
+	go func() { shutdown <- r.Shutdown(deadline(t)) }()
 	res.Start()
 	require.NoError(t, <-shutdown)
 	select {
@@ -474,7 +474,7 @@ func TestShutdownWaitsForReservedLists(t *testing.T) {
 	assert.Equal(t, int64(1), abandoned[0].Attrs["tasks"])
 
 	res.Start() // abandoned: its task is skipped, its after still runs
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.False(t, skipped.Load())
 	assert.True(t, afterRan.Load())
 }

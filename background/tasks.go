@@ -1,19 +1,19 @@
+// Tasks, the list one request asks to run after its response, and the
+// storage behind it, which the App's requests reuse.
+
 package background
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"reflect"
-	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // inlineTasks is how many tasks a list holds without allocating: nearly
 // every request adds one or two, so the common case costs nothing beyond the
-// list itself, which the App takes from Runner.NewTasks only for requests
+// list itself, which the App takes from newTasks only for requests
 // that ask for it, and which is reused.
 const inlineTasks = 4
 
@@ -31,17 +31,18 @@ const inlineVals = 4
 // use, and it is safe for concurrent use, so a handler may hand it to
 // goroutines it waits for. A Tasks must not be copied after first use.
 //
-// Once the list has been given to [Runner.Run] or [Runner.Reserve] (when the
+// Once the list has been given to [Runner.Run] (the App does so when the
 // response is done), it is closed for good: a task added later is not run,
 // and is logged at Error level so that the mistake does not go unnoticed;
 // Discard does nothing; and Len reports the tasks the list held when it was
 // scheduled. This holds however long the *Tasks is kept: a goroutine that
 // outlives its request cannot add to another request's list, even once the
-// App has reused the list's memory for that request (see [Runner.NewTasks]);
-// only the log record and Len then tell less (see there).
+// App has reused the list's memory for another request. Only two things tell
+// less then: the log record names the task but not its request's method and
+// path, and Len reports 0.
 type Tasks struct {
 	// A Tasks is a handle on a list: the App's lists come from
-	// Runner.NewTasks, which reuses them, and a pointer handed to user code
+	// newTasks, which reuses them, and a pointer handed to user code
 	// may outlive its request. The handle is made anew for each request;
 	// the list it points to remembers which handle it belongs to by its
 	// generation, which goes up each time it is reused, so every method
@@ -50,25 +51,24 @@ type Tasks struct {
 
 	_ noCopy
 
-	// l is the *list, read with atomic.LoadPointer: nil until first used
-	// for a Tasks made otherwise than by NewTasks, which sets it before it
-	// shares the handle (a plain write, cheaper than an atomic store).
-	l   unsafe.Pointer
+	// l is the list: nil until first used for a Tasks made otherwise than
+	// by newTasks, which sets it before it shares the handle.
+	l   atomic.Pointer[list]
 	gen uint64 // l's generation this handle was made for: set before the handle is shared
 
 	// The handle keeps nothing else, not even the method and path its list
 	// was scheduled with: every request with tasks allocates one, and 48
-	// bytes rather than 16 cost S1b a few tens of ns a request, mostly in
+	// bytes rather than 16 cost a few tens of ns a request, mostly in
 	// garbage collection work. So the record of a task added too late
-	// names them only while the list has not been reused (see NewTasks).
+	// names them only while the list has not been reused (see newTasks).
 }
 
 // list is the storage of a Tasks: the tasks, their call values and the lock.
-// The lists of NewTasks are reused, each time for a new Tasks handle.
+// The lists of newTasks are reused, each time for a new Tasks handle.
 type list struct {
 	// The fields are ordered so that a list of a task or two spans few
 	// cache lines (the fields up to first, then the start of vals): such a
-	// list is written on the request's CPU and, unless Reserve copies it
+	// list is written on the request's CPU and, unless start copies it
 	// out, read on its worker's, and each line it spans moves between the
 	// two.
 
@@ -79,10 +79,10 @@ type list struct {
 	// gen is the generation of the handle the list belongs to: reopen adds
 	// one, under mu, before it empties the list. Atomic for Len.
 	gen    atomic.Uint64
-	closed bool // given to Run or Reserve (seal) since the last reopen
+	closed bool // given to Run or reserve (seal) since the last reopen
 
 	// runner is the Runner that last sealed the list, or that made it
-	// (NewTasks), for the log record of a task added too late.
+	// (newTasks), for the log record of a task added too late.
 	runner *Runner
 	// method and path are those seal was given, for that record too;
 	// reopen clears them.
@@ -93,45 +93,47 @@ type list struct {
 	inline [inlineTasks - 1]task
 	more   []task
 
-	// pooled: from Runner.NewTasks, which takes the list back once it has
+	// pooled: from newTasks, which takes the list back once it has
 	// run. Set at creation, never changed.
 	pooled bool
 }
 
-// NewTasks returns an empty list whose storage r takes back once it is given
-// to [Runner.Run] or [Runner.Reserve], to use for another NewTasks: a request
+// newTasks returns an empty list whose storage r takes back once it is given
+// to Run or reserve, to use for another newTasks: a request
 // with tasks then allocates only the small *Tasks handle. A list of one task
-// is taken back at once (Reserve copies the task out), others once they have
+// is taken back at once (start copies the task out), others once they have
 // run. The App makes each request's list with it.
 //
 // The *Tasks returned is never handed out again, and stays safe to use for as
-// long as it is kept: after the list has been given to Run or Reserve, a task
+// long as it is kept: after the list has been given to Run or reserve, a task
 // added through it is logged at Error level and not run, and Discard does
 // nothing, as for a list that is never reused; it never adds to, drops or
 // counts the tasks of the request that reuses the storage. So a provider, a
 // handler, or a goroutine they start, that keeps the request's *Tasks past
 // the handler's return finds the mistake logged, as with any Tasks. Two
-// things tell less once NewTasks has reused the storage (the handle is kept
+// things tell less once newTasks has reused the storage (the handle is kept
 // to two words, as every request with tasks allocates one): the log record
 // names the task but not the method and path of its request, and Len
 // reports 0 rather than the tasks the list held when it was scheduled.
 //
 // Lists made otherwise (new(Tasks), a variable) are never reused.
-func (r *Runner) NewTasks() *Tasks {
+func (r *Runner) newTasks() *Tasks {
 	l, _ := r.tasks.Get().(*list)
 	if l != nil {
 		l.reopen()
 	} else {
 		l = &list{pooled: true, runner: r}
 	}
-	return &Tasks{l: unsafe.Pointer(l), gen: l.gen.Load()}
+	t := &Tasks{gen: l.gen.Load()}
+	t.l.Store(l)
+	return t
 }
 
-// recycle keeps l for NewTasks, if it came from there. Called once no
-// worker reads l any more: it has run, or Reserve copied its task out.
+// recycle keeps l for newTasks, if it came from there. Called once no
+// worker reads l any more: it has run, or start copied its task out.
 //
 // l stays closed (a late Add through its handle is still logged, not run)
-// and keeps its tasks until NewTasks reopens it: emptying it here, often on
+// and keeps its tasks until newTasks reopens it: emptying it here, often on
 // the worker, would write to memory that the next request's goroutine,
 // usually on another CPU, is about to write again, and each such write moves
 // the memory between the two CPUs' caches. The price is that the closures
@@ -175,18 +177,18 @@ func (l *list) reopen() {
 }
 
 // list returns t's list, creating it for a Tasks made otherwise than by
-// NewTasks (new(Tasks), a variable) on first use.
+// newTasks (new(Tasks), a variable) on first use.
 func (t *Tasks) list() *list {
 	if l := t.load(); l != nil {
 		return l
 	}
-	atomic.CompareAndSwapPointer(&t.l, nil, unsafe.Pointer(new(list))) // generation 0, as t.gen
+	t.l.CompareAndSwap(nil, new(list)) // generation 0, as t.gen
 	return t.load()
 }
 
 // load returns t's list, nil if it has none yet.
 func (t *Tasks) load() *list {
-	return (*list)(atomic.LoadPointer(&t.l))
+	return t.l.Load()
 }
 
 // noCopy makes go vet report a Tasks copied by value (see sync.noCopy).
@@ -194,75 +196,6 @@ type noCopy struct{}
 
 func (*noCopy) Lock()   {}
 func (*noCopy) Unlock() {}
-
-// task is one unit of work: either the typed form (fn) or a reflective call
-// (call[0] is the function, call[1:] its arguments, checked by AddTask).
-// Keeping the function in the same slice as the arguments keeps a task at
-// four words, so the inline array stays small.
-type task struct {
-	fn    func(context.Context) error
-	call  []reflect.Value
-	shape shape // call[0]'s type, when it is one run without reflect.Value.Call
-}
-
-// shape names the function types that task.run calls directly, through a
-// type assertion, rather than with reflect.Value.Call, which costs more than
-// everything else a request's task does (its frame layout is looked up, its
-// arguments copied and checked again). These are the tasks FastAPI's
-// tutorials write (write_notification(email, message)): string arguments,
-// no result or an error.
-type shape uint8
-
-const (
-	shapeOther   shape = iota // reflect.Value.Call
-	shapeFunc                 // func()
-	shapeFuncErr              // func() error
-	shapeS                    // func(string)
-	shapeSErr                 // func(string) error
-	shapeSS                   // func(string, string)
-	shapeSSErr                // func(string, string) error
-)
-
-// fits reports whether args are what a func of shape s takes: as many
-// arguments as it has parameters, each of type string exactly (a named
-// string type is not assignable to string).
-func (s shape) fits(args []any) bool {
-	n := 0
-	switch s {
-	case shapeS, shapeSErr:
-		n = 1
-	case shapeSS, shapeSSErr:
-		n = 2
-	}
-	if len(args) != n {
-		return false
-	}
-	for _, a := range args {
-		if _, ok := a.(string); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// shapeOf returns the shape of fn, which may be anything.
-func shapeOf(fn any) shape {
-	switch fn.(type) {
-	case func():
-		return shapeFunc
-	case func() error:
-		return shapeFuncErr
-	case func(string):
-		return shapeS
-	case func(string) error:
-		return shapeSErr
-	case func(string, string):
-		return shapeSS
-	case func(string, string) error:
-		return shapeSSErr
-	}
-	return shapeOther
-}
 
 // Add schedules fn to run after the response, with a context that is not
 // cancelled when the client goes away but is when the runner's Shutdown
@@ -319,7 +252,7 @@ func (t *Tasks) AddTask(fn any, args ...any) {
 
 // Len reports how many tasks the list holds: added and not discarded. Once
 // the list has been given to the runner, it reports how many it held then,
-// or 0 once NewTasks has reused the list's storage (see there).
+// or 0 once the App has reused the list's storage for another request.
 func (t *Tasks) Len() int {
 	l := t.load()
 	if l == nil {
@@ -417,7 +350,7 @@ func logLate(r *Runner, reused bool, fn func(context.Context) error, v reflect.V
 
 // at returns the i-th task. It is read by the runner's worker without the
 // lock: the list is closed by seal before the worker gets it, and a closed
-// list is not written again until the worker is done with it and NewTasks
+// list is not written again until the worker is done with it and newTasks
 // reopens it.
 func (l *list) at(i int) *task {
 	if i == 0 {
@@ -442,162 +375,4 @@ func (t *Tasks) seal(r *Runner, method, path string) (*list, int) {
 	l.closed, l.runner = true, r
 	l.method, l.path = method, path
 	return l, l.n
-}
-
-// run calls the task and returns the error it reports, if any.
-func (tk *task) run(ctx context.Context) error {
-	if tk.fn != nil {
-		return tk.fn(ctx)
-	}
-	// checkCall made sure of the argument types: for these shapes, string
-	// arguments of type string exactly (a named string type is not
-	// assignable to string).
-	c := tk.call
-	switch tk.shape {
-	case shapeFunc:
-		c[0].Interface().(func())()
-		return nil
-	case shapeFuncErr:
-		return c[0].Interface().(func() error)()
-	case shapeS:
-		c[0].Interface().(func(string))(c[1].String())
-		return nil
-	case shapeSErr:
-		return c[0].Interface().(func(string) error)(c[1].String())
-	case shapeSS:
-		c[0].Interface().(func(string, string))(c[1].String(), c[2].String())
-		return nil
-	case shapeSSErr:
-		return c[0].Interface().(func(string, string) error)(c[1].String(), c[2].String())
-	}
-	out := tk.call[0].Call(tk.call[1:])
-	if n := len(out); n > 0 && tk.call[0].Type().Out(n-1) == reflect.TypeFor[error]() {
-		if err, _ := out[n-1].Interface().(error); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// name is the task's function name, for log records.
-func (tk *task) name() string {
-	if tk.fn != nil {
-		return funcName(reflect.ValueOf(tk.fn))
-	}
-	return funcName(tk.call[0])
-}
-
-// funcName names a function as the runtime does ("pkg.Func",
-// "pkg.(*T).Method-fm", "pkg.outer.func1"), falling back to its type.
-func funcName(v reflect.Value) string {
-	if v.Kind() == reflect.Func && !v.IsNil() {
-		if f := runtime.FuncForPC(v.Pointer()); f != nil {
-			return f.Name()
-		}
-	}
-	if !v.IsValid() {
-		return "<nil>"
-	}
-	return v.Type().String()
-}
-
-// checkCall checks fn and args as AddTask documents and returns fn's value,
-// for fillCall. Checking now means the call in the background does no
-// checking.
-func checkCall(fn any, args []any) reflect.Value {
-	v := reflect.ValueOf(fn)
-	if v.Kind() != reflect.Func {
-		panic(fmt.Sprintf("background: AddTask: fn must be a func, got %T", fn))
-	}
-	ft := v.Type()
-	if v.IsNil() {
-		panic(fmt.Sprintf("background: AddTask: fn is a nil %s", ft))
-	}
-	in := ft.NumIn()
-	fixed := in
-	if ft.IsVariadic() {
-		fixed--
-	}
-	if len(args) < fixed || (!ft.IsVariadic() && len(args) > fixed) {
-		want := fmt.Sprint(fixed)
-		if ft.IsVariadic() {
-			want = "at least " + want
-		}
-		panic(fmt.Sprintf("background: AddTask(%s): got %d argument%s, want %s for %s",
-			funcName(v), len(args), plural(len(args)), want, ft))
-	}
-	for i, a := range args {
-		pt := paramType(ft, i)
-		if a == nil {
-			if !nilable(pt.Kind()) {
-				panic(fmt.Sprintf("background: AddTask(%s): args[%d] is nil, want %s "+
-					"(only pointer, interface, map, slice, func and chan parameters accept nil)",
-					funcName(v), i, pt))
-			}
-			continue
-		}
-		if at := reflect.TypeOf(a); !at.AssignableTo(pt) {
-			panic(fmt.Sprintf("background: AddTask(%s): args[%d] has type %s, want %s%s",
-				funcName(v), i, at, pt, conversionHint(at, pt)))
-		}
-	}
-	return v
-}
-
-// fillCall sets call, of length 1+len(args), to the values to call v with,
-// args checked by checkCall: v itself, then the arguments, nil ones turned
-// into the zero value of their parameter. Converting now rather than keeping
-// args means the caller's slice is not retained (a caller passing args... may
-// reuse it).
-func fillCall(call []reflect.Value, v reflect.Value, args []any) {
-	call[0] = v
-	for i, a := range args {
-		if a == nil {
-			call[1+i] = reflect.Zero(paramType(v.Type(), i))
-		} else {
-			call[1+i] = reflect.ValueOf(a)
-		}
-	}
-}
-
-// paramType is the type of the parameter of ft that argument i is passed
-// to: the element type of the variadic parameter for the variadic arguments.
-func paramType(ft reflect.Type, i int) reflect.Type {
-	if !ft.IsVariadic() || i < ft.NumIn()-1 {
-		return ft.In(i)
-	}
-	return ft.In(ft.NumIn() - 1).Elem()
-}
-
-// nilable reports whether nil is a value of a type of kind k.
-func nilable(k reflect.Kind) bool {
-	switch k {
-	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return true
-	}
-	return false
-}
-
-// conversionHint explains the most common mismatch: an untyped constant that
-// Go typed as int or float64 where fn wants another numeric type, or a plain
-// string where fn wants a named string type. The fix is not obvious from
-// "has type int, want int64" alone. Conversions between kinds (int to
-// string) are not suggested: they compile but rarely mean what was wanted.
-func conversionHint(got, want reflect.Type) string {
-	if got.ConvertibleTo(want) && (got.Kind() == want.Kind() || numeric(got.Kind()) && numeric(want.Kind())) {
-		return fmt.Sprintf(" (AddTask does no conversion: pass %s(x))", want)
-	}
-	return ""
-}
-
-// numeric reports whether k is an integer or floating-point kind.
-func numeric(k reflect.Kind) bool {
-	return k >= reflect.Int && k <= reflect.Float64
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

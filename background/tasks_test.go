@@ -23,7 +23,7 @@ func drain(t *testing.T, tasks *background.Tasks, after func()) {
 	t.Helper()
 	r := background.NewRunner(background.RunnerConfig{})
 	r.Run(tasks, after, nil, "GET", "/")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 }
 
 func writeNotification(w io.Writer, email, message string) error {
@@ -253,7 +253,7 @@ func TestAddAfterRunIsLoggedAndNotRun(t *testing.T) {
 	assert.Equal(t, 1, tasks.Len())
 
 	close(wait)
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 	assert.Equal(t, []string{"in time"}, tr.get())
 
 	logged := rec.withMsg("background: task added after its request's tasks were scheduled; it will not run")
@@ -271,7 +271,7 @@ func TestRunTwicePanics(t *testing.T) {
 	assert.PanicsWithValue(t, "background: Runner.Run called twice with the same Tasks", func() {
 		r.Run(&tasks, nil, nil, "GET", "/")
 	})
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 }
 
 func TestAddTaskResults(t *testing.T) {
@@ -284,7 +284,7 @@ func TestAddTaskResults(t *testing.T) {
 	tasks.AddTask(func() int { return 1 })
 	tasks.AddTask(func() error { return nil })
 	r.Run(&tasks, nil, nil, "GET", "/")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	failed := rec.withMsg("background: task failed")
 	require.Len(t, failed, 1)
@@ -344,7 +344,7 @@ func TestAddTaskDirectlyCalledShapes(t *testing.T) {
 	type email string // a named string type takes the reflective path
 	tasks.AddTask(func(a email) { tr.add("func(email) " + string(a)) }, email("g"))
 	r.Run(tasks, nil, nil, "GET", "/")
-	require.NoError(t, r.Shutdown(context.Background()))
+	require.NoError(t, r.Shutdown(deadline(t)))
 
 	assert.Equal(t, []string{"func()", "func() error", "func(string) a", "func(string) error b",
 		"func(string, string) cd", "func(string, string) error ef", "func(email) g"}, tr.get())
@@ -371,7 +371,7 @@ func TestNewTasksListsAreReused(t *testing.T) {
 					tasks.AddTask(tr.add, fmt.Sprint(round, ".", i))
 				}
 				r.Run(tasks, func() { tr.add(fmt.Sprint(round, " after")) }, nil, "GET", "/")
-				require.NoError(t, r.Shutdown(context.Background()))
+				require.NoError(t, r.Shutdown(deadline(t)))
 				tasks.AddTask(tr.add, "too late") // before any NewTasks: not reused yet
 			}
 			var want []string
@@ -404,7 +404,7 @@ func TestNewTasksEmptyListsAreReused(t *testing.T) {
 		tasks = r.NewTasks()
 		tasks.AddTask(tr.add, fmt.Sprint("task ", round))
 		r.Run(tasks, nil, nil, "GET", "/")
-		require.NoError(t, r.Shutdown(context.Background()))
+		require.NoError(t, r.Shutdown(deadline(t)))
 	}
 	assert.Equal(t, []string{"after 0", "task 0", "task 1", "after 2", "task 2", "task 3"}, tr.get())
 }
@@ -437,7 +437,7 @@ func TestKeptTasksDoNotReachTheListThatReusesTheirStorage(t *testing.T) {
 					kept.AddTask(tr.add, fmt.Sprint("kept ", i))
 				}
 				r.Run(kept, nil, nil, "POST", "/kept")
-				require.NoError(t, r.Shutdown(context.Background())) // kept's storage is back in the pool
+				require.NoError(t, r.Shutdown(deadline(t))) // kept's storage is back in the pool
 
 				later := r.NewTasks()
 				same := background.SameStorage(kept, later)
@@ -468,7 +468,7 @@ func TestKeptTasksDoNotReachTheListThatReusesTheirStorage(t *testing.T) {
 				}
 				assert.Equal(t, n, later.Len())
 				r.Run(later, func() { tr.add("later after") }, nil, "GET", "/later")
-				require.NoError(t, r.Shutdown(context.Background()))
+				require.NoError(t, r.Shutdown(deadline(t)))
 
 				for i := range n {
 					want = slices.Insert(want, i, fmt.Sprint("kept ", i))
@@ -545,7 +545,7 @@ func TestKeptTasksUsedDuringReuse(t *testing.T) {
 			r.Run(tasks, nil, nil, "GET", "/")
 		}
 		lateAdds += <-adds
-		require.NoError(t, r.Shutdown(context.Background()))
+		require.NoError(t, r.Shutdown(deadline(t)))
 		for i, c := range ran {
 			require.Equal(t, int32(1+i%4/3), c.Load(), "request %d runs exactly its own tasks", i)
 		}
