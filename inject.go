@@ -53,6 +53,7 @@ type callPlan struct {
 type routePlan struct {
 	steps   []*callPlan
 	handler *callPlan
+	commits []int // slots of providers whose results are Committers, in run order
 	nslots  int
 	maxArgs int
 	status  int
@@ -109,6 +110,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	c.plan.steps = append(c.plan.steps, h)
 	c.plan.handler = h
 	c.plan.nslots = len(c.slots)
+	c.plan.commits = commitSlots(c.plan.steps)
 	for _, s := range c.plan.steps {
 		c.plan.maxArgs = max(c.plan.maxArgs, len(s.binders))
 	}

@@ -61,6 +61,12 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			st.slots[c.slot] = out[0]
 			st.slotState[c.slot] = slotReady
 		case c == p.handler:
+			if len(p.commits) > 0 {
+				if err := st.commit(p, r); err != nil {
+					st.app.writeError(st, w, r, err)
+					return
+				}
+			}
 			st.app.respond(st, p, w, out)
 		}
 	}
