@@ -130,7 +130,7 @@ func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONContentType(ct) {
 		st.bodyNotJSON = true
 	}
-	limit := st.app.cfg.MaxBodyBytes
+	limit := st.bodyLimit
 	if limit > 0 && r.ContentLength > limit {
 		st.bodyState = Error(http.StatusRequestEntityTooLarge, nil)
 		st.abort = st.bodyState

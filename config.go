@@ -47,9 +47,13 @@ type Config struct {
 	// background tasks, startup and shutdown (default slog.Default()).
 	Logger *slog.Logger
 
-	// MaxBodyBytes caps request bodies read for JSON parameters; larger
-	// bodies get 413 (default 1 MiB; negative: no limit).
+	// MaxBodyBytes caps request bodies of every kind Brisk reads (JSON,
+	// urlencoded and multipart forms); larger bodies get 413 (default 1 MiB;
+	// negative: no limit). The route option MaxBodyBytes overrides it.
 	MaxBodyBytes int64
+
+	// Forms bounds what form bodies may hold (see FormLimits).
+	Forms FormLimits
 
 	// ShutdownTimeout bounds how long Run waits, on SIGINT or SIGTERM, for
 	// in-flight requests and background tasks (default 30s).
@@ -89,6 +93,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
+	c.Forms = c.Forms.withDefaults()
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 30 * time.Second
 	}

@@ -154,7 +154,7 @@ func sortModelItems(items []problem.Item, fields []modelField) {
 	pos := func(it problem.Item) int {
 		if len(it.Loc) >= 2 {
 			for i := range fields {
-				if fields[i].source == it.Loc[0] && fields[i].name == it.Loc[1] {
+				if fields[i].locSource() == it.Loc[0] && fields[i].name == it.Loc[1] {
 					return i
 				}
 			}

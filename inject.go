@@ -58,6 +58,9 @@ type routePlan struct {
 	maxArgs int
 	status  int
 
+	maxBody   int64 // the body limit (<= 0: none)
+	multipart bool  // some form field takes files
+
 	writesOwn      bool // the handler takes http.ResponseWriter
 	exposesRequest bool // some call takes *http.Request or http.ResponseWriter
 
@@ -80,6 +83,7 @@ type compiler struct {
 	slots     map[*provider]int
 	visiting  []*provider
 	seenParam map[string]bool
+	formWhere string // the last form field compiled, for messages
 }
 
 // compileRoute builds the plan for handler on a route. It panics, naming the
@@ -98,6 +102,10 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	if c.plan.status == 0 {
 		c.plan.status = http.StatusOK
 	}
+	c.plan.maxBody = a.cfg.MaxBodyBytes
+	if opts.maxBody != 0 {
+		c.plan.maxBody = opts.maxBody
+	}
 	c.markProvidedDependencies(opts)
 	for _, dep := range opts.dependencies {
 		if pd, ok := dep.(providedDependency); ok {
@@ -109,6 +117,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	h := c.compileCall(handler, roleHandler)
 	c.plan.steps = append(c.plan.steps, h)
 	c.plan.handler = h
+	c.checkForm(handler)
 	c.plan.nslots = len(c.slots)
 	c.plan.commits = commitSlots(c.plan.steps)
 	for _, s := range c.plan.steps {
@@ -278,7 +287,7 @@ func (c *compiler) describe(opts *routeOptions, handler any, h *callPlan) {
 	if h.results.value && h.results.valueType != responseType && h.results.valueType.Kind() != reflect.Interface {
 		op.Response = h.results.valueType
 	}
-	op.CanFail422 = len(op.Params) > 0 || op.Body != nil
+	op.CanFail422 = len(op.Params) > 0 || op.Body != nil || len(op.Form) > 0
 }
 
 // patternParams lists the parameter names of a chi pattern in order; a

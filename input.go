@@ -43,11 +43,21 @@ func (st *reqState) queryValues(r *http.Request, key string) []string {
 
 func (st *reqState) parseQuery(q string) {
 	st.queryReady = true
+	st.query, _ = appendPairs(st.query, q, -1)
+}
+
+// appendPairs appends the pairs of q, an urlencoded query or form body, to
+// dst. With limit >= 0 it stops, reporting false, at pair limit+1.
+func appendPairs(dst []queryPair, q string, limit int) ([]queryPair, bool) {
+	n := 0
 	for q != "" {
 		var part string
 		part, q, _ = strings.Cut(q, "&")
 		if part == "" {
 			continue
+		}
+		if n++; limit >= 0 && n > limit {
+			return dst, false
 		}
 		k, v, _ := strings.Cut(part, "=")
 		k, ok1 := unescapeQuery(k)
@@ -55,8 +65,9 @@ func (st *reqState) parseQuery(q string) {
 		if !ok1 || !ok2 {
 			continue // as url.ParseQuery, skip what cannot be decoded
 		}
-		st.query = append(st.query, queryPair{k, v})
+		dst = append(dst, queryPair{k, v})
 	}
+	return dst, true
 }
 
 func unescapeQuery(s string) (string, bool) {

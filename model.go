@@ -20,7 +20,7 @@ import (
 )
 
 // isRequestModel reports whether t (or what it points to) is a struct with a
-// field tagged path, query, header, cookie or body.
+// field tagged path, query, header, cookie, form or body.
 func isRequestModel(t reflect.Type) bool {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -44,13 +44,24 @@ func isRequestModel(t reflect.Type) bool {
 type modelField struct {
 	goName   string // the Go field's name
 	offset   uintptr
-	source   string // "path", "query", "header", "cookie"
+	source   string // "path", "query", "header", "cookie", "form"
 	name     string // the name on the wire
 	key      string // the header's canonical key
 	pathIdx  int
 	decode   decode.Func
 	def      []string // the default, as wire values; nil: none
 	required bool
+	slice    bool     // form: takes every value (an empty one is no value otherwise)
+	file     fileKind // form: the field holds uploaded files
+}
+
+// locSource is loc[0] of the field's errors: its source, but "body" for a
+// form field, as FastAPI reports Form() fields.
+func (f *modelField) locSource() string {
+	if f.source == "form" {
+		return "body"
+	}
+	return f.source
 }
 
 func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
@@ -170,7 +181,7 @@ func modelLoc(fields []modelField, f validation.Failure, hasBody bool) (*modelFi
 	}
 	for i := range fields {
 		if fields[i].goName == f.TopField {
-			return &fields[i], append([]any{fields[i].source, fields[i].name}, path[1:]...)
+			return &fields[i], append([]any{fields[i].locSource(), fields[i].name}, path[1:]...)
 		}
 	}
 	if hasBody {
@@ -188,9 +199,10 @@ var sources = [...]string{"path", "query", "header", "cookie", "body"}
 // paramSources are the sources of parameters, all but the body.
 var paramSources = sources[:len(sources)-1]
 
-// hasSourceTag reports whether f carries one of the sources' tags.
+// hasSourceTag reports whether f carries one of the source tags (the
+// sources' and form).
 func hasSourceTag(f reflect.StructField) bool {
-	for _, tag := range sources {
+	for _, tag := range sourceTags {
 		if _, ok := f.Tag.Lookup(tag); ok {
 			return true
 		}
@@ -200,6 +212,9 @@ func hasSourceTag(f reflect.StructField) bool {
 
 // modelField compiles one tagged field; untagged fields are left alone.
 func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() string) (modelField, bool) {
+	if tag, ok := f.Tag.Lookup("form"); ok {
+		return c.formField(f, tag, base, where), true
+	}
 	mf := modelField{goName: f.Name, offset: base + f.Offset, pathIdx: -1}
 	var tagOpts string
 	for _, src := range paramSources {
@@ -302,6 +317,8 @@ func (st *reqState) bindField(f *modelField, p unsafe.Pointer, r *http.Request) 
 			st.one[0] = v
 			vals = st.one[:]
 		}
+	case "form":
+		return st.bindFormField(f, p, r)
 	}
 	if len(vals) == 0 {
 		switch {
@@ -313,16 +330,23 @@ func (st *reqState) bindField(f *modelField, p unsafe.Pointer, r *http.Request) 
 		}
 		return true
 	}
+	return st.decodeValues(f, vals, p)
+}
+
+// decodeValues decodes a field's wire values into p, reporting each value
+// that does not decode.
+func (st *reqState) decodeValues(f *modelField, vals []string, p unsafe.Pointer) bool {
 	if err := f.decode(vals, p); err != nil {
+		src := f.locSource()
 		var de *decode.Error
 		if !errors.As(err, &de) || de.Index < 0 {
-			st.addDecodeError(err, vals[len(vals)-1], f.source, f.name)
+			st.addDecodeError(err, vals[len(vals)-1], src, f.name)
 			return false
 		}
 		// A slice reports each bad element at its index, as pydantic.
 		for _, e := range append([]*decode.Error{de}, de.More...) {
 			if e.Index < len(vals) {
-				st.addDecodeError(e, vals[e.Index], f.source, f.name, e.Index)
+				st.addDecodeError(e, vals[e.Index], src, f.name, e.Index)
 			}
 		}
 		return false
@@ -343,6 +367,8 @@ func (st *reqState) rawInput(f *modelField, r *http.Request) (string, bool) {
 		vals = r.Header[f.key]
 	case "cookie":
 		return st.cookie(r, f.name)
+	case "form":
+		vals = st.formValues(f.name)
 	}
 	if len(vals) == 0 {
 		return "", false

@@ -25,6 +25,7 @@ type routeOptions struct {
 	deprecated   bool
 	responses    []openapi.Response
 	examples     []openapi.Example
+	maxBody      int64 // 0: the App's Config.MaxBodyBytes
 }
 
 // Dependencies runs fns before the handler, in order, for their effect (an
@@ -59,6 +60,17 @@ func Tags(t ...string) RouteOption {
 // OperationID sets the operation's operationId in the OpenAPI document
 // (derived from the handler's name, path and method otherwise).
 func OperationID(id string) RouteOption { return func(o *routeOptions) { o.operationID = id } }
+
+// MaxBodyBytes sets the body limit of the route (or, given to Group, of
+// every route of the group), replacing Config.MaxBodyBytes: a JSON, form or
+// multipart body longer than n bytes is answered 413. A negative n means
+// no limit; 0 panics (a route that takes no body reads none).
+func MaxBodyBytes(n int64) RouteOption {
+	if n == 0 {
+		panic("brisk: MaxBodyBytes(0): give a positive limit in bytes, or a negative one for none")
+	}
+	return func(o *routeOptions) { o.maxBody = n }
+}
 
 // Deprecated marks the operation deprecated in the OpenAPI document.
 func Deprecated() RouteOption { return func(o *routeOptions) { o.deprecated = true } }

@@ -20,6 +20,7 @@ const (
 // skipped, the others still run), then the handler if nothing failed.
 func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) {
 	st.prepare(p)
+	st.bodyLimit = p.maxBody
 	args := st.args[:p.maxArgs]
 	for _, c := range p.steps {
 		// A call whose dependencies failed is not run, but its own inputs

@@ -59,6 +59,10 @@ type reqState struct {
 	// bodyNotJSON: the body came with a content type other than JSON; as
 	// FastAPI does, it is then validated as the text it is, not parsed.
 	bodyNotJSON bool
+	// bodyLimit is the route's body limit (<= 0: none), set by prepare.
+	bodyLimit int64
+	// form is the form body, parsed once (form.go, upload.go).
+	form formState
 
 	tasks    *background.Tasks
 	cleanups []func()
@@ -110,6 +114,8 @@ func (st *reqState) reset() {
 		st.limited = io.LimitedReader{}
 	}
 	st.bodyRead, st.bodyState, st.bodyNotJSON = false, nil, false
+	st.bodyLimit = 0
+	st.form.reset()
 	st.tasks, st.cleanups = nil, nil
 }
 

@@ -333,6 +333,13 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 			Required: op.BodyRequired,
 		}
 	}
+	if len(op.Form) > 0 {
+		rb, err := g.formBody(op.Form, id)
+		if err != nil {
+			return nil, err
+		}
+		o.RequestBody = rb
+	}
 
 	status := op.Status
 	if status == 0 {

@@ -33,6 +33,12 @@ type Operation struct {
 	Body         reflect.Type // the JSON request body's Go type; nil: none
 	BodyRequired bool
 
+	// Form lists the form fields (In "form") of the handler and its
+	// dependencies, once per name: the request body is a form,
+	// multipart/form-data when a field is a file (File), urlencoded
+	// otherwise.
+	Form []Param
+
 	Status   int          // the success status (200 unless brisk.Status says otherwise)
 	Response reflect.Type // the success response's Go type; nil: unknown or none (204)
 
@@ -58,6 +64,7 @@ type Param struct {
 	Description string // from a `doc:"…"` tag, if any
 	Example     string // the raw `example` tag, read as Default is
 	HasExample  bool
+	File        bool // a form field holding uploaded files (Type: the file type, a pointer or a slice of it)
 }
 
 // Response is a declared response other than the success one (or, with

@@ -24,6 +24,7 @@ type Schema struct {
 	Type                 any         `json:"type,omitempty"` // a string, or []string for nullable types
 	Format               string      `json:"format,omitempty"`
 	ContentEncoding      string      `json:"contentEncoding,omitempty"`
+	ContentMediaType     string      `json:"contentMediaType,omitempty"`
 	Items                *Schema     `json:"items,omitempty"`
 	Properties           *Properties `json:"properties,omitempty"`
 	AdditionalProperties *Schema     `json:"additionalProperties,omitempty"`

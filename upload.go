@@ -1,0 +1,357 @@
+// Uploaded files: UploadFile, the streaming multipart reader that fills
+// the request's form within its limits, spooling large files to temporary
+// files, and their removal with the request's cleanups.
+
+package brisk
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"os"
+	"strconv"
+	"sync"
+	"unsafe"
+
+	"github.com/briskgo/brisk/internal/problem"
+)
+
+// UploadFile is a file uploaded in a multipart/form-data body, bound to a
+// request-model field tagged form:"name": UploadFile is required,
+// *UploadFile optional, []UploadFile takes every file sent under the name.
+//
+// Its content is in memory up to the form memory limit
+// (FormLimits.MemoryBytes), in a temporary file beyond it. The temporary
+// file is closed and removed when the request's cleanups run: after the
+// response is sent and after the request's background tasks, so a task
+// given an UploadFile can still read it. Do not keep one past that.
+type UploadFile struct {
+	// Filename is the file's name as the client sent it, without any
+	// directory part ("" is never bound: a part without a file name is a
+	// plain field).
+	Filename string
+	// Size is the content's length in bytes.
+	Size int64
+	// Header is the part's MIME header (Content-Disposition,
+	// Content-Type, …).
+	Header textproto.MIMEHeader
+
+	content *uploadContent
+}
+
+// uploadContent is where an upload's bytes are: in memory or in a
+// temporary file.
+type uploadContent struct {
+	mem  []byte
+	file *os.File
+}
+
+// ContentType is the part's Content-Type header ("" when the client sent
+// none).
+func (u *UploadFile) ContentType() string { return u.Header.Get("Content-Type") }
+
+// Open returns a reader of the file's content. Each call gives an
+// independent reader from the start; closing it is optional (the content is
+// released with the request's cleanups).
+func (u *UploadFile) Open() (multipart.File, error) {
+	if u.content == nil {
+		return nil, errors.New("brisk: UploadFile.Open: not an uploaded file")
+	}
+	if f := u.content.file; f != nil {
+		return uploadReader{io.NewSectionReader(f, 0, u.Size)}, nil
+	}
+	return uploadReader{io.NewSectionReader(bytes.NewReader(u.content.mem), 0, u.Size)}, nil
+}
+
+// uploadReader is an io.SectionReader that multipart.File's Close makes
+// no-op: the content's owner is the request.
+type uploadReader struct{ *io.SectionReader }
+
+func (uploadReader) Close() error { return nil }
+
+// formFile is one uploaded file of the request's form.
+type formFile struct {
+	name string
+	file UploadFile
+}
+
+// formState is the request's form body, parsed once.
+type formState struct {
+	parsed bool
+	err    *HTTPError
+	pairs  []queryPair
+	files  []formFile
+	spool  *spoolSet
+}
+
+// reset clears fs for the pool, keeping its slices' memory.
+func (fs *formState) reset() {
+	fs.parsed, fs.err, fs.spool = false, nil, nil
+	if fs.pairs != nil {
+		clear(fs.pairs)
+		fs.pairs = fs.pairs[:0]
+	}
+	if fs.files != nil {
+		clear(fs.files)
+		fs.files = fs.files[:0]
+	}
+}
+
+// spoolSet holds one request's temporary files; its remove runs as one of
+// the request's cleanups, after the response and the background tasks.
+type spoolSet struct {
+	files []*os.File
+}
+
+func (s *spoolSet) remove() {
+	for _, f := range s.files {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+	}
+}
+
+// copyBuffers are the buffers streaming uploads to temporary files.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// bodyCounter reads the body for the multipart reader, counting: past the
+// body limit, or past the part header limit while a part's header is read,
+// it fails (and says which), so nothing is read without bound.
+type bodyCounter struct {
+	r        io.Reader
+	limit    int64 // <= 0: none
+	total    int64
+	inHeader bool
+	header   int // bytes read while in the header
+	maxHead  int
+	overBody bool
+	overHead bool
+	readErr  error // the body's own failure (the client went away)
+}
+
+var errFormLimit = errors.New("brisk: form limit")
+
+func (c *bodyCounter) Read(p []byte) (int, error) {
+	if c.inHeader {
+		if c.header >= c.maxHead {
+			c.overHead = true
+			return 0, errFormLimit
+		}
+		p = p[:min(len(p), c.maxHead-c.header)]
+	}
+	if c.limit > 0 && int64(len(p)) > c.limit+1-c.total {
+		p = p[:c.limit+1-c.total]
+	}
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		c.readErr = err
+	}
+	c.total += int64(n)
+	if c.inHeader {
+		c.header += n
+	}
+	if c.limit > 0 && c.total > c.limit {
+		c.overBody = true
+		return n, errFormLimit
+	}
+	return n, err
+}
+
+// Multipart answers, in Starlette's words where it has them.
+var (
+	errMissingBoundary = Error(http.StatusBadRequest, "Missing boundary in multipart.")
+	errPartName        = Error(http.StatusBadRequest, `The Content-Disposition header field "name" must be provided.`)
+	errBadBody         = Error(http.StatusBadRequest, "There was an error parsing the body")
+	errUnreadable      = Error(http.StatusBadRequest, "The request body could not be read")
+)
+
+// partTooLarge is Starlette's answer to a field's value over the limit.
+func partTooLarge(n int64) *HTTPError {
+	return Error(http.StatusBadRequest, "Part exceeded maximum size of "+strconv.FormatInt(n/1024, 10)+"KB.")
+}
+
+// headerTooLarge answers a part header over the limit.
+func headerTooLarge(n int) *HTTPError {
+	return Error(http.StatusRequestEntityTooLarge, "Part header exceeded maximum size of "+strconv.Itoa(n)+" bytes.")
+}
+
+// parseMultipart streams a multipart/form-data body into the request's
+// form: field values in memory (each within MaxFieldBytes), files in memory
+// while the request's memory budget lasts, in temporary files beyond it.
+// Every limit is checked as the bytes arrive.
+func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError {
+	if boundary == "" {
+		return errMissingBoundary
+	}
+	lim := st.app.cfg.Forms
+	limit := st.bodyLimit
+	if limit > 0 && r.ContentLength > limit {
+		return Error(http.StatusRequestEntityTooLarge, nil)
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	cnt := &bodyCounter{r: r.Body, limit: limit, maxHead: lim.MaxPartHeaderBytes + 4<<10}
+	mr := multipart.NewReader(cnt, boundary)
+	fs := &st.form
+	memory := lim.MemoryBytes
+	fields, files := 0, 0
+	var value bytes.Buffer
+	for {
+		cnt.inHeader, cnt.header = true, 0
+		part, err := mr.NextPart()
+		cnt.inHeader = false
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return st.multipartError(cnt, lim)
+		}
+		name := part.FormName()
+		if name == "" {
+			return errPartName
+		}
+		filename := part.FileName()
+		if filename == "" {
+			if fields++; fields > lim.MaxFields {
+				return tooManyFields(lim.MaxFields)
+			}
+			value.Reset()
+			n, err := value.ReadFrom(io.LimitReader(part, lim.MaxFieldBytes+1))
+			if err != nil {
+				return st.multipartError(cnt, lim)
+			}
+			if n > lim.MaxFieldBytes {
+				return partTooLarge(lim.MaxFieldBytes)
+			}
+			fs.pairs = append(fs.pairs, queryPair{name, value.String()})
+			continue
+		}
+		if files++; files > lim.MaxFiles {
+			return tooManyFiles(lim.MaxFiles)
+		}
+		up := UploadFile{Filename: filename, Header: part.Header, content: &uploadContent{}}
+		var mem bytes.Buffer
+		n, err := mem.ReadFrom(io.LimitReader(part, max(memory, 0)+1))
+		if err != nil {
+			return st.multipartError(cnt, lim)
+		}
+		if n <= memory {
+			memory -= n
+			up.content.mem, up.Size = mem.Bytes(), n
+		} else {
+			f, err := st.spoolFile()
+			if err != nil {
+				st.app.cfg.Logger.Error("brisk: cannot create a temporary file for an upload", "error", err)
+				return Error(http.StatusInternalServerError, nil)
+			}
+			up.content.file = f
+			bp := copyBuffers.Get().(*[]byte)
+			_, werr := f.Write(mem.Bytes())
+			var rest int64
+			if werr == nil {
+				rest, err = io.CopyBuffer(onlyWriter{f}, onlyReader{part}, *bp)
+			}
+			copyBuffers.Put(bp)
+			if werr != nil || err != nil && !isReadErr(err, f) {
+				st.app.cfg.Logger.Error("brisk: cannot write an upload to a temporary file", "error", errors.Join(werr, err))
+				return Error(http.StatusInternalServerError, nil)
+			}
+			if err != nil {
+				return st.multipartError(cnt, lim)
+			}
+			up.Size = n + rest
+		}
+		fs.files = append(fs.files, formFile{name, up})
+	}
+}
+
+// onlyWriter and onlyReader hide ReadFrom and WriteTo, so io.CopyBuffer
+// uses the given buffer.
+type onlyWriter struct{ io.Writer }
+type onlyReader struct{ io.Reader }
+
+// isReadErr tells a read error of the copy from a write error: the file
+// f reports its own as *os.PathError naming it.
+func isReadErr(err error, f *os.File) bool {
+	var pe *os.PathError
+	return !errors.As(err, &pe) || pe.Path != f.Name()
+}
+
+// multipartError answers a failure while reading a multipart body: a limit
+// the counter enforced, a body the client stopped sending, or a malformed
+// one.
+func (st *reqState) multipartError(cnt *bodyCounter, lim FormLimits) *HTTPError {
+	switch {
+	case cnt.overBody:
+		return Error(http.StatusRequestEntityTooLarge, nil)
+	case cnt.overHead:
+		return headerTooLarge(lim.MaxPartHeaderBytes)
+	case cnt.readErr != nil:
+		return errUnreadable
+	case cnt.total == 0:
+		return nil // an empty body: an empty form
+	}
+	return errBadBody
+}
+
+// spoolFile creates a temporary file for an upload, removed with the
+// request's cleanups (registered with the first one).
+func (st *reqState) spoolFile() (*os.File, error) {
+	f, err := os.CreateTemp("", "brisk-upload-*")
+	if err != nil {
+		return nil, err
+	}
+	fs := &st.form
+	if fs.spool == nil {
+		fs.spool = &spoolSet{}
+		st.cleanups = append(st.cleanups, fs.spool.remove)
+	}
+	fs.spool.files = append(fs.spool.files, f)
+	return f, nil
+}
+
+// bindFile fills a file field at p from the form's files.
+func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
+	var last *UploadFile
+	n := 0
+	for i := range st.form.files {
+		if st.form.files[i].name == f.name {
+			last = &st.form.files[i].file
+			n++
+		}
+	}
+	if last == nil {
+		if vals := st.formValues(f.name); len(vals) > 0 && vals[len(vals)-1] != "" {
+			// A plain value where a file was expected: pydantic's error for
+			// FastAPI's UploadFile.
+			st.addItem(problem.Item{Type: "value_error", Loc: []any{"body", f.name},
+				Msg: "Value error, Expected UploadFile, received: <class 'str'>", Input: vals[len(vals)-1],
+				Ctx: map[string]any{"error": map[string]any{}}})
+			return false
+		}
+		if f.required {
+			st.addItem(problem.Missing(nil, "body", f.name))
+			return false
+		}
+		return true
+	}
+	switch f.file {
+	case fileOne:
+		*(*UploadFile)(p) = *last
+	case fileOpt:
+		u := *last
+		*(**UploadFile)(p) = &u
+	case fileMany:
+		all := make([]UploadFile, 0, n)
+		for i := range st.form.files {
+			if st.form.files[i].name == f.name {
+				all = append(all, st.form.files[i].file)
+			}
+		}
+		*(*[]UploadFile)(p) = all
+	}
+	return true
+}
