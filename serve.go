@@ -132,9 +132,20 @@ func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, pa
 				u.Path = alt
 			}
 			u.Scheme, u.Host = "", ""
-			http.Redirect(w, r, u.RequestURI(), http.StatusTemporaryRedirect)
-			return
+			if loc := u.RequestURI(); !offHost(loc) {
+				http.Redirect(w, r, loc, http.StatusTemporaryRedirect)
+				return
+			}
 		}
 	}
 	writeStatus(w, &st.enc, http.StatusNotFound)
+}
+
+// offHost reports whether a redirect target a browser would read as
+// another host's URL: "//evil.com" is protocol-relative, and browsers treat
+// a backslash in an http URL as a slash ("/\evil.com"). Such a target comes
+// only from a path starting with an empty segment, which no route serves on
+// purpose, so the request gets the 404 it would get without the redirect.
+func offHost(loc string) bool {
+	return len(loc) >= 2 && (loc[0] == '/' || loc[0] == '\\') && (loc[1] == '/' || loc[1] == '\\')
 }
