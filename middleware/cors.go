@@ -1,3 +1,7 @@
+// CORS: Cross-Origin Resource Sharing with Starlette's options, its
+// configuration checks, preflight answers and the writer that adds the
+// allow headers to other responses.
+
 package middleware
 
 import (
@@ -38,8 +42,16 @@ type CORSConfig struct {
 
 	// AllowCredentials lets pages send cookies and authorization. Origins
 	// are then always echoed, never answered with "*", which browsers
-	// reject on credentialed requests.
+	// reject on credentialed requests. With AllowOrigins "*" it panics
+	// unless InsecureAllowAnyOriginWithCredentials is set.
 	AllowCredentials bool
+
+	// InsecureAllowAnyOriginWithCredentials permits AllowOrigins "*" with
+	// AllowCredentials, which otherwise panics: every origin is then echoed
+	// with credentials allowed, so any website its users visit can read
+	// their logged-in responses. Only for APIs whose credentialed answers
+	// are not private to the user.
+	InsecureAllowAnyOriginWithCredentials bool
 
 	// ExposeHeaders lists the response headers scripts may read beyond the
 	// safelisted ones.
@@ -135,6 +147,11 @@ func newCORSPolicy(cfg CORSConfig) *corsPolicy {
 		exposeHeaders:  strings.Join(cfg.ExposeHeaders, ", "),
 	}
 	p.compileOrigins(cfg.AllowOrigins, cfg.AllowOriginRegex)
+	if p.allowAllOrigins && p.credentials && !cfg.InsecureAllowAnyOriginWithCredentials {
+		panic(`middleware.CORS: AllowOrigins "*" with AllowCredentials would let every website read ` +
+			`its visitors' credentialed responses; list the allowed origins, or set ` +
+			`InsecureAllowAnyOriginWithCredentials if that is really intended`)
+	}
 	p.compileMethods(cfg.AllowMethods)
 	p.compileHeaders(cfg.AllowHeaders)
 	p.maxAge = strconv.Itoa(max(cfg.MaxAge, 0))

@@ -2,7 +2,9 @@ package tests
 
 // End-to-end ports of Starlette's tests/middleware/test_cors.py
 // (github.com/Kludex/starlette, the 1.x behaviour Brisk follows), through a
-// Brisk app.
+// Brisk app: the one home of that suite. middleware/cors_test.go holds the
+// Brisk-only cases. Starlette allows "*" with credentials; Brisk needs
+// InsecureAllowAnyOriginWithCredentials for it (docs/middleware.md).
 
 import (
 	"net/http"
@@ -51,7 +53,7 @@ var allMethods = map[string]bool{"DELETE": true, "GET": true, "HEAD": true, "OPT
 func TestStarletteCORSAllowAll(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{
 		AllowOrigins: []string{"*"}, AllowHeaders: []string{"*"}, AllowMethods: []string{"*"},
-		ExposeHeaders: []string{"X-Status"}, AllowCredentials: true,
+		ExposeHeaders: []string{"X-Status"}, AllowCredentials: true, InsecureAllowAnyOriginWithCredentials: true,
 	})
 	srv := serve(t, app)
 
@@ -126,6 +128,7 @@ func TestStarletteCORSAllowSpecificOrigin(t *testing.T) {
 	res := send(t, srv, preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-Example, Content-Type"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "OK", res.Body)
+	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "https://example.org", res.Header.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "Accept, Accept-Language, Content-Language, Content-Type, X-Example", res.Header.Get("Access-Control-Allow-Headers"))
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Credentials"))
@@ -149,6 +152,7 @@ func TestStarletteCORSAllowSpecificOrigin(t *testing.T) {
 	res = send(t, srv, request{Path: "/"})
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
+	assertVary(t, res, "Origin") // the answer depends on Origin, so caches must know
 }
 
 // Starlette tests/middleware/test_cors.py::test_cors_disallowed_preflight
@@ -178,7 +182,9 @@ func TestStarletteCORSDisallowedPreflight(t *testing.T) {
 
 // Starlette (0.x) tests/middleware/test_cors.py::test_preflight_allows_request_origin_if_origins_wildcard_and_credentials_allowed
 func TestStarletteCORSPreflightAllowsRequestOriginIfOriginsWildcardAndCredentialsAllowed(t *testing.T) {
-	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"POST"}, AllowCredentials: true})
+	app, _ := corsApp(t, middleware.CORSConfig{
+		AllowOrigins: []string{"*"}, AllowMethods: []string{"POST"}, AllowCredentials: true, InsecureAllowAnyOriginWithCredentials: true,
+	})
 	srv := serve(t, app)
 
 	res := send(t, srv, preflight("https://example.org", "POST"))
@@ -193,9 +199,11 @@ func TestStarletteCORSPreflightAllowAllMethods(t *testing.T) {
 	app, ran := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowMethods: []string{"*"}})
 	srv := serve(t, app)
 
-	res := send(t, srv, preflight("https://example.org", "POST"))
-	assert.Equal(t, 200, res.Status)
-	assert.Equal(t, allMethods, tokenSet(res.Header.Get("Access-Control-Allow-Methods")))
+	for m := range allMethods {
+		res := send(t, srv, preflight("https://example.org", m))
+		assert.Equal(t, 200, res.Status, m)
+		assert.Equal(t, allMethods, tokenSet(res.Header.Get("Access-Control-Allow-Methods")), m)
+	}
 	assert.Zero(t, *ran)
 }
 
@@ -270,6 +278,12 @@ func TestStarletteCORSAllowOriginRegexFullmatch(t *testing.T) {
 	assert.Equal(t, "Homepage", res.Body)
 	assert.Empty(t, res.Header.Values("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Origin")
+
+	// An alternation is anchored as a whole, not only its first branch.
+	app, _ = corsApp(t, middleware.CORSConfig{AllowOriginRegex: `https://a\.org|https://b\.org`})
+	srv = serve(t, app)
+	assert.Empty(t, send(t, srv, simple("https://a.org.evil.com")).Header.Values("Access-Control-Allow-Origin"))
+	assert.Equal(t, "https://b.org", send(t, srv, simple("https://b.org")).Header.Get("Access-Control-Allow-Origin"))
 }
 
 // Starlette tests/middleware/test_cors.py::test_cors_vary_header_behavior
@@ -288,7 +302,9 @@ func TestStarletteCORSVaryHeaderBehavior(t *testing.T) {
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
 	assertVary(t, res, "Accept-Encoding")
 
-	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowCredentials: true}, "Vary", "Accept-Encoding")
+	app, _ = corsApp(t, middleware.CORSConfig{
+		AllowOrigins: []string{"*"}, AllowCredentials: true, InsecureAllowAnyOriginWithCredentials: true,
+	}, "Vary", "Accept-Encoding")
 	srv = serve(t, app)
 	res = send(t, srv, simple("https://someplace.org", "Cookie", "foo=bar"))
 	assert.Equal(t, 200, res.Status)
@@ -317,6 +333,7 @@ func TestStarletteCORSPreflightVaryWithSpecificOriginsWildcardMethods(t *testing
 func TestStarletteCORSAllowedOriginDoesNotLeakBetweenCredentialedRequests(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{
 		AllowOrigins: []string{"*"}, AllowHeaders: []string{"*"}, AllowMethods: []string{"*"}, AllowCredentials: true,
+		InsecureAllowAnyOriginWithCredentials: true,
 	})
 	srv := serve(t, app)
 	for _, c := range []struct {
@@ -326,6 +343,16 @@ func TestStarletteCORSAllowedOriginDoesNotLeakBetweenCredentialedRequests(t *tes
 		res := send(t, srv, simple(c.origin, c.extra...))
 		assert.Equal(t, c.origin, res.Header.Get("Access-Control-Allow-Origin"))
 		assert.Equal(t, "true", res.Header.Get("Access-Control-Allow-Credentials"))
+	}
+
+	// The same with listed origins: a refused origin in between changes
+	// nothing for the next allowed one.
+	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"https://example.org"}})
+	srv = serve(t, app)
+	for _, c := range []struct{ origin, want string }{
+		{"https://example.org", "https://example.org"}, {"https://other.org", ""}, {"https://example.org", "https://example.org"},
+	} {
+		assert.Equal(t, c.want, send(t, srv, simple(c.origin)).Header.Get("Access-Control-Allow-Origin"), c.origin)
 	}
 }
 
@@ -391,6 +418,18 @@ func TestStarletteCORSNullOriginRejection(t *testing.T) {
 	res := send(t, srv, preflight("null", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
+	res = send(t, srv, simple("null"))
+	assert.Equal(t, "*", res.Header.Get("Access-Control-Allow-Origin"))
+	assertVary(t, res)
+
+	// With credentials, echoing "null" would let any sandboxed document
+	// read credentialed responses: refused even with the opt-in.
+	app, _ = corsApp(t, middleware.CORSConfig{
+		AllowOrigins: []string{"*"}, AllowCredentials: true, InsecureAllowAnyOriginWithCredentials: true,
+	})
+	srv = serve(t, app)
+	assert.Equal(t, 400, send(t, srv, preflight("null", "GET")).Status)
+	assert.Empty(t, send(t, srv, simple("null")).Header.Values("Access-Control-Allow-Origin"))
 
 	for _, re := range []string{`.*`, `null|https://.*`} {
 		app, _ := corsApp(t, middleware.CORSConfig{AllowOriginRegex: re})
@@ -465,6 +504,11 @@ func TestStarletteCORSMaxAgeHeader(t *testing.T) {
 	res = send(t, serve(t, app), preflight("https://example.org", "GET"))
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "7200", res.Header.Get("Access-Control-Max-Age"))
+
+	// Brisk: a negative MaxAge sends 0, so that every request is preflighted.
+	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, MaxAge: -1})
+	res = send(t, serve(t, app), preflight("https://example.org", "GET"))
+	assert.Equal(t, "0", res.Header.Get("Access-Control-Max-Age"))
 }
 
 // Starlette tests/middleware/test_cors.py::test_cors_no_origin_header_no_cors_processing
@@ -481,6 +525,12 @@ func TestStarletteCORSHeaderNameCaseInsensitive(t *testing.T) {
 	app, _ := corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowHeaders: []string{"X-Custom-Header"}})
 	res := send(t, serve(t, app), preflight("https://example.org", "GET", "Access-Control-Request-Headers", "x-custom-header"))
 	assert.Equal(t, 200, res.Status)
+
+	app, _ = corsApp(t, middleware.CORSConfig{AllowOrigins: []string{"*"}, AllowHeaders: []string{"x-custom-header", "content-type"}})
+	res = send(t, serve(t, app), preflight("https://example.org", "GET", "Access-Control-Request-Headers", "X-CUSTOM-HEADER"))
+	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, "Accept, Accept-Language, Content-Language, Content-Type, X-Custom-Header", res.Header.Get("Access-Control-Allow-Headers"),
+		"names are listed once each, canonically")
 }
 
 // FastAPI tests/test_tutorial/test_cors/test_tutorial001.py::test_cors: the
