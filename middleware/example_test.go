@@ -30,6 +30,25 @@ func ExampleGZip() {
 	// gzip;q=0  -> Content-Encoding="" Vary="Accept-Encoding"
 }
 
+// A page that echoes request input next to a secret opts out of GZip, so
+// its compressed size cannot leak the secret (BREACH).
+func ExampleNoCompression() {
+	account := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set(middleware.NoCompression, "1")
+		_, _ = io.WriteString(w, `<input name="csrf" value="s3cr3t">`+strings.Repeat("<p>"+r.URL.Query().Get("q")+"</p>", 100))
+	})
+	handler := middleware.GZip()(account)
+
+	r := httptest.NewRequest("GET", "/account?q=guess", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	w := httptest.NewRecorder()
+	handler.ServeHTTP(w, r)
+	fmt.Printf("Content-Encoding=%q %s=%q\n", w.Header().Get("Content-Encoding"), middleware.NoCompression, w.Header().Get(middleware.NoCompression))
+	// Output:
+	// Content-Encoding="" No-Gzip-Compression=""
+}
+
 func ExampleTrustedHost() {
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "hello")

@@ -34,6 +34,14 @@ type GZipConfig struct {
 	ExcludedContentTypes []string
 }
 
+// NoCompression is the response header that keeps one response out of
+// GZip: set it, to any value, before the first write, and the response goes
+// out uncompressed and without Vary: Accept-Encoding. GZip removes it
+// before the response leaves. Use it for pages that mix a secret (a CSRF
+// token, a session-bound value) with text an attacker can inject, which
+// compression would turn into a BREACH oracle (docs/middleware.md).
+const NoCompression = gzhttp.HeaderNoCompression
+
 const (
 	defaultGZipMinimumSize = 500
 	defaultGZipLevel       = 5
@@ -216,7 +224,7 @@ func withJoinedAcceptEncoding(r *http.Request) *http.Request {
 func (p *gzipPolicy) eligible(status int, h http.Header, contentType string) bool {
 	return bodyAllowed(status) && status != http.StatusPartialContent &&
 		h.Get("Content-Encoding") == "" && h.Get("Content-Range") == "" &&
-		h.Get(gzhttp.HeaderNoCompression) == "" && p.compressible(contentType)
+		h.Get(NoCompression) == "" && p.compressible(contentType)
 }
 
 func bodyAllowed(status int) bool {
@@ -252,16 +260,18 @@ func (g *gzipWriter) Write(b []byte) (int, error) {
 }
 
 // decide runs once the headers are final. gzhttp compresses a 206 that has
-// no Content-Range (multipart/byteranges), and buffers an excluded type until
-// MinimumSize before passing it on; both are settled here, up front.
+// no Content-Range (multipart/byteranges), starts a gzip stream for a
+// bodiless status (a 304 declaring a large Content-Length) and buffers an
+// excluded type until MinimumSize before passing it on; all are settled
+// here, up front.
 func (g *gzipWriter) decide(status int) {
 	if g.decided {
 		return
 	}
 	g.decided = true
 	h := g.Header()
-	if status == http.StatusPartialContent || !g.policy.compressible(h.Get("Content-Type")) {
-		h.Set(gzhttp.HeaderNoCompression, "1")
+	if !bodyAllowed(status) || status == http.StatusPartialContent || !g.policy.compressible(h.Get("Content-Type")) {
+		h.Set(NoCompression, "1")
 	}
 }
 
@@ -274,7 +284,7 @@ func (g *gzipWriter) Flush() { _ = g.FlushError() }
 func (g *gzipWriter) FlushError() error {
 	if !g.wrote {
 		g.decide(http.StatusOK)
-		g.Header().Set(gzhttp.HeaderNoCompression, "1")
+		g.Header().Set(NoCompression, "1")
 		if _, err := g.ResponseWriter.Write(nil); err != nil {
 			return err
 		}
@@ -297,11 +307,14 @@ type identityWriter struct {
 	committed bool
 }
 
+// WriteHeader sends a 1xx at once and holds the final status until the
+// response is committed. Like gzhttp's writer, it ignores a second final
+// status, whether the first was set explicitly or by a Write.
 func (w *identityWriter) WriteHeader(status int) {
 	switch {
-	case w.committed || informational(status):
+	case informational(status):
 		w.ResponseWriter.WriteHeader(status)
-	case w.status == 0:
+	case w.status == 0 && !w.committed:
 		w.status = status
 	}
 }

@@ -1,7 +1,8 @@
 package tests
 
 // End-to-end ports of Starlette's tests/middleware/test_gzip.py
-// (github.com/Kludex/starlette), through a Brisk app.
+// (github.com/Kludex/starlette), through a Brisk app: the one home of that
+// suite. middleware/gzip_test.go drives the middleware alone.
 
 import (
 	"crypto/sha256"
@@ -125,6 +126,7 @@ func TestStarletteGZipIgnoredOnServerSentEvents(t *testing.T) {
 	assert.Equal(t, strings.Repeat("x", 4000), res.Body)
 	assert.Empty(t, res.Header.Values("Content-Encoding"))
 	assert.Empty(t, res.Header.Values("Content-Length"))
+	assert.Empty(t, res.Header.Values("Vary"), "never compressed, whatever the client accepts")
 }
 
 // Starlette tests/middleware/test_gzip.py::test_gzip_offloaded_compression
