@@ -1,8 +1,12 @@
+// TrustedHost: refusing requests addressed to hosts outside an allow-list,
+// with the www redirect, and the compiled list of host patterns.
+
 package middleware
 
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strings"
 )
 
@@ -10,7 +14,7 @@ import (
 type TrustedHostConfig struct {
 	// AllowedHosts lists the hosts requests may be addressed to, without
 	// ports and case-insensitively: exact names ("example.com"), IP
-	// addresses ("127.0.0.1", "[::1]"), wildcards ("*.example.com", any
+	// addresses ("127.0.0.1", "[::1]", or "::1" for the same), wildcards ("*.example.com", any
 	// subdomain at any depth, but not example.com itself), or "*" for any
 	// host. A nil list (the zero config) means ["*"], Starlette's default;
 	// an empty non-nil list panics, since it would refuse every request.
@@ -107,7 +111,13 @@ func (s *hostSet) add(pattern string) {
 // normalizeHostPattern validates an exact pattern and returns it in the form
 // parseHost gives request hosts, so the two compare as plain strings.
 func normalizeHostPattern(pattern string) string {
-	host, ok := parseHost(pattern)
+	literal := pattern
+	if addr, err := netip.ParseAddr(pattern); err == nil && addr.Is6() && addr.Zone() == "" {
+		// "::1" cannot be a host name or carry a port: it is the IPv6
+		// literal that Host headers write as "[::1]".
+		literal = "[" + pattern + "]"
+	}
+	host, ok := parseHost(literal)
 	switch {
 	case pattern == "":
 		panic(badHostPattern(pattern, "it is empty"))

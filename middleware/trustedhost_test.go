@@ -211,6 +211,24 @@ func TestTrustedHostIPv4(t *testing.T) {
 	assert.Equal(t, 400, record(h, hostRequest("127.0.0.2")).StatusCode)
 }
 
+// An IPv6 literal in AllowedHosts may be written without brackets: "::1"
+// is "[::1]", in any spelling of the address (issue 10 item 16).
+func TestTrustedHostUnbracketedIPv6Pattern(t *testing.T) {
+	for _, pattern := range []string{"::1", "0:0:0:0:0:0:0:1", "[::1]"} {
+		h := middleware.TrustedHost(middleware.TrustedHostConfig{AllowedHosts: []string{pattern}})(okHandler)
+		for _, host := range []string{"[::1]", "[::1]:8000", "[0::1]"} {
+			assert.Equal(t, 200, record(h, hostRequest(host)).StatusCode, "pattern %q, host %q", pattern, host)
+		}
+		for _, host := range []string{"[::2]", "::1", "localhost", "[::1]evil.com"} {
+			assert.Equal(t, 400, record(h, hostRequest(host)).StatusCode, "pattern %q, host %q", pattern, host)
+		}
+	}
+	h := middleware.TrustedHost(middleware.TrustedHostConfig{AllowedHosts: []string{"2001:DB8::1", "::ffff:192.0.2.1"}})(okHandler)
+	assert.Equal(t, 200, record(h, hostRequest("[2001:db8::1]:443")).StatusCode)
+	assert.Equal(t, 200, record(h, hostRequest("[::ffff:192.0.2.1]")).StatusCode)
+	assert.Equal(t, 400, record(h, hostRequest("192.0.2.1")).StatusCode, "an IPv4-mapped pattern is the IPv6 literal, not the IPv4 host")
+}
+
 func TestTrustedHostBadPatternsPanic(t *testing.T) {
 	cases := map[string]string{
 		"":              `middleware.TrustedHost: invalid host pattern "": it is empty`,
@@ -223,7 +241,8 @@ func TestTrustedHostBadPatternsPanic(t *testing.T) {
 		"example.com:8": `middleware.TrustedHost: invalid host pattern "example.com:8": patterns match host names only; remove the port`,
 		"[::1]:8000":    `middleware.TrustedHost: invalid host pattern "[::1]:8000": patterns match host names only; remove the port`,
 		"[fe80::1::2]":  `middleware.TrustedHost: invalid host pattern "[fe80::1::2]": it is not a host name, IPv4 address or bracketed IPv6 address`,
-		"::1":           `middleware.TrustedHost: invalid host pattern "::1": it is not a host name, IPv4 address or bracketed IPv6 address`,
+		"fe80::1%eth0":  `middleware.TrustedHost: invalid host pattern "fe80::1%eth0": it is not a host name, IPv4 address or bracketed IPv6 address`,
+		"[::1":          `middleware.TrustedHost: invalid host pattern "[::1": it is not a host name, IPv4 address or bracketed IPv6 address`,
 		"exa mple.com":  `middleware.TrustedHost: invalid host pattern "exa mple.com": it is not a host name, IPv4 address or bracketed IPv6 address`,
 	}
 	for pattern, message := range cases {
