@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/briskgo/brisk/background"
+	"github.com/briskgo/brisk/internal/openapi"
 	"github.com/briskgo/brisk/internal/validation"
 )
 
@@ -52,9 +53,18 @@ type App struct {
 	// buildPanic is what building the stack panicked with, if it did.
 	buildPanic any
 
-	docMu   sync.Mutex
-	doc     []byte
-	docETag string
+	docMu sync.Mutex
+	// docRoots caches the document and the docs pages for each root path
+	// requests were served under (RootPath, Mount, X-Forwarded-Prefix).
+	docRoots map[string]*rootDocs
+	// docsBase is the docs pages' setup without a root path;
+	// docsLocalAssets the path Config.DocsAssets are served under.
+	docsBase        openapi.DocsConfig
+	docsLocalAssets string
+	webhooks        []webhook
+	docHooks        []func(map[string]any) error
+	// mounted are the Apps Mount serves, shut down with this one.
+	mounted []*App
 
 	servers []*http.Server // set up by ConfigureServer (Run's among them)
 	// onShutdown holds OnShutdown's hooks, in registration order.
@@ -175,7 +185,7 @@ func (a *App) Override(providers ...any) {
 		}
 	}
 	a.docMu.Lock()
-	a.doc = nil
+	a.docRoots = nil
 	a.docMu.Unlock()
 }
 

@@ -3,6 +3,7 @@
 package brisk
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -15,6 +16,35 @@ type Config struct {
 	Title       string
 	Version     string
 	Description string
+
+	// The rest of the document's metadata (FastAPI's arguments of the same
+	// names): info's summary, terms of service (a URL), contact and
+	// license; the servers the API is reachable at; descriptions of the
+	// tags routes use, in the order the docs pages show them; a link to
+	// documentation elsewhere. See docs/openapi.md.
+	Summary        string
+	TermsOfService string
+	Contact        *Contact
+	License        *License
+	Servers        []Server
+	Tags           []Tag
+	ExternalDocs   *ExternalDocs
+
+	// RootPath is the path prefix a proxy in front of the app strips from
+	// requests ("/api/v1"): routes are matched without it, while the
+	// OpenAPI document lists it as its first server, the docs pages fetch
+	// the document and their assets under it, and redirects keep it. See
+	// docs/deployment.md.
+	RootPath string
+	// NoRootPathInServers keeps the root path out of the document's
+	// servers (FastAPI's root_path_in_servers=False).
+	NoRootPathInServers bool
+	// TrustForwardedPrefix takes the root path of each request from its
+	// X-Forwarded-Prefix header when it has one (a proxy that sets it and
+	// strips that prefix). Off by default: only turn it on when every
+	// request comes through such a proxy, since clients can send the
+	// header themselves.
+	TrustForwardedPrefix bool
 
 	// OpenAPIURL, DocsURL and RedocURL are where the OpenAPI document, the
 	// Swagger UI page and the ReDoc page are served (defaults
@@ -87,6 +117,11 @@ func (c Config) withDefaults() Config {
 	c.DocsURL = defaultURL(c.DocsURL, "/docs")
 	c.RedocURL = defaultURL(c.RedocURL, "/redoc")
 	c.SwaggerUIOAuth2RedirectURL = defaultURL(c.SwaggerUIOAuth2RedirectURL, "/docs/oauth2-redirect")
+	if root := cleanRootPath(c.RootPath); root != "" || c.RootPath == "" || c.RootPath == "/" {
+		c.RootPath = root
+	} else {
+		panic(fmt.Sprintf("brisk: Config.RootPath %q: want a path such as \"/api/v1\"", c.RootPath))
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

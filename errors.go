@@ -4,11 +4,14 @@
 package brisk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime/debug"
+	"slices"
 
 	"github.com/briskgo/brisk/internal/problem"
 )
@@ -64,11 +67,73 @@ func asHTTPError(err error) (*HTTPError, bool) {
 	return he, ok
 }
 
-// writeError answers an error from a handler, provider or dependency: an
-// HTTPError as {"detail": …}, anything else as a logged 500. The request's
-// tasks are discarded, as FastAPI does.
-func (a *App) writeError(st *reqState, w http.ResponseWriter, r *http.Request, err error) {
+// ValidationError is the error behind every 422 Brisk answers: each
+// failing input, in the order the answer lists them. Register a handler for
+// it with HandleError to answer invalid input differently (another status,
+// RFC 9457 problem details, …); the default answer is
+// {"detail": Errors} with status 422.
+type ValidationError struct {
+	Errors []ErrorDetail
+	// Body is the request body as read (JSON or not), when the route read
+	// one; nil otherwise. It belongs to the handler that receives it.
+	Body []byte
+}
+
+// ErrorDetail is one failing input of a ValidationError, in FastAPI's
+// (pydantic's) shape.
+type ErrorDetail struct {
+	// Type names the failure ("missing", "int_parsing", "greater_than", …).
+	Type string `json:"type"`
+	// Loc is where the input was: its source ("path", "query", "header",
+	// "cookie" or "body"), then the names on the wire (JSON names, query
+	// keys) and list indexes.
+	Loc []any `json:"loc"`
+	// Msg is a human-readable message.
+	Msg string `json:"msg"`
+	// Input is the value that failed (nil when it was missing).
+	Input any `json:"input"`
+	// Ctx holds the rule's parameters, e.g. {"gt": 0}; nil when none.
+	Ctx map[string]any `json:"ctx,omitempty"`
+}
+
+// Error implements error: the number of failing inputs and the first one.
+func (e *ValidationError) Error() string {
+	if len(e.Errors) == 0 {
+		return "422 Unprocessable Entity"
+	}
+	first := e.Errors[0]
+	more := ""
+	if n := len(e.Errors) - 1; n > 0 {
+		more = fmt.Sprintf(" (and %d more)", n)
+	}
+	return fmt.Sprintf("422 Unprocessable Entity: %v: %s%s", first.Loc, first.Msg, more)
+}
+
+// newValidationError copies the request's collected details into a
+// ValidationError of the caller's own: user code may keep it, and the
+// request's state is reused.
+func (st *reqState) newValidationError() *ValidationError {
+	ve := &ValidationError{Errors: make([]ErrorDetail, len(st.errs))}
+	for i, it := range st.errs {
+		ve.Errors[i] = ErrorDetail(it)
+		ve.Errors[i].Loc = slices.Clone(it.Loc)
+		ve.Errors[i].Ctx = maps.Clone(it.Ctx)
+	}
+	if st.bodyRead && st.bodyState == nil && st.body.Len() > 0 {
+		ve.Body = bytes.Clone(st.body.Bytes())
+	}
+	return ve
+}
+
+// writeError answers an error from a handler, provider or dependency: with
+// the first error handler visible from router that matches it (see
+// HandleError), or else an HTTPError as {"detail": …} and anything else as
+// a logged 500. The request's tasks are discarded, as FastAPI does.
+func (a *App) writeError(st *reqState, router *Router, w http.ResponseWriter, r *http.Request, err error) {
 	st.discardTasks()
+	if a.handleError(st, router, w, r, err) {
+		return
+	}
 	if he, ok := asHTTPError(err); ok {
 		writeJSON(w, &st.enc, he.Status, detailBody{Detail: he.Detail}, he.Headers)
 		return
@@ -78,8 +143,12 @@ func (a *App) writeError(st *reqState, w http.ResponseWriter, r *http.Request, e
 	writeStatus(w, &st.enc, http.StatusInternalServerError)
 }
 
-// writeValidationErrors answers 422 with every collected error.
-func (a *App) writeValidationErrors(st *reqState, w http.ResponseWriter) {
+// writeValidationErrors answers 422 with every collected error, or lets a
+// handler of *ValidationError answer.
+func (a *App) writeValidationErrors(st *reqState, router *Router, w http.ResponseWriter, r *http.Request) {
 	st.discardTasks()
+	if handles(router, canMatchValidation) && a.handleError(st, router, w, r, st.newValidationError()) {
+		return
+	}
 	writeJSON(w, &st.enc, http.StatusUnprocessableEntity, problem.Detail{Detail: st.errs}, nil)
 }

@@ -57,6 +57,8 @@ type routePlan struct {
 	nslots  int
 	maxArgs int
 	status  int
+	// router is the route's router: where error handlers are looked up.
+	router *Router
 
 	maxBody   int64 // the body limit (<= 0: none)
 	multipart bool  // some form field takes files
@@ -95,7 +97,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 		method:    method,
 		pattern:   pattern,
 		pathNames: patternParams(pattern),
-		plan:      &routePlan{status: opts.status},
+		plan:      &routePlan{status: opts.status, router: rt},
 		slots:     make(map[*provider]int),
 		seenParam: make(map[string]bool),
 	}

@@ -26,6 +26,7 @@ type routeOptions struct {
 	responses    []openapi.Response
 	examples     []openapi.Example
 	maxBody      int64 // 0: the App's Config.MaxBodyBytes
+	hidden       bool
 }
 
 // Dependencies runs fns before the handler, in order, for their effect (an

@@ -33,7 +33,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 				ok = false
 				if st.abort != nil {
 					clear(args)
-					st.app.writeError(st, w, r, st.abort)
+					st.app.writeError(st, p.router, w, r, st.abort)
 					return
 				}
 			}
@@ -49,7 +49,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		out := c.fn.Call(args[:len(c.binders)])
 		clear(args)
 		if err := errorOf(out, c.results); err != nil {
-			st.app.writeError(st, w, r, err)
+			st.app.writeError(st, p.router, w, r, err)
 			return
 		}
 		if c.results.cleanupIdx >= 0 {
@@ -72,7 +72,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	if len(st.errs) > 0 {
-		st.app.writeValidationErrors(st, w)
+		st.app.writeValidationErrors(st, p.router, w, r)
 	}
 }
 

@@ -25,6 +25,8 @@ type Router struct {
 	options   []RouteOption
 	layers    []layer
 	providers map[reflect.Type]*provider
+	// errHandlers are HandleError's, in registration order.
+	errHandlers []*errorHandler
 }
 
 // Get registers handler for GET requests to pattern. See Handle.

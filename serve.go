@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 )
 
@@ -112,7 +113,7 @@ func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
 func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, path string) {
 	if allow := a.allowed(path); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeStatus(w, &st.enc, http.StatusMethodNotAllowed)
+		a.writeUnmatched(st, w, r, http.StatusMethodNotAllowed)
 		return
 	}
 	if !a.cfg.DisableRedirectSlashes && path != "/" {
@@ -133,12 +134,29 @@ func (a *App) unmatched(st *reqState, w http.ResponseWriter, r *http.Request, pa
 			}
 			u.Scheme, u.Host = "", ""
 			if loc := u.RequestURI(); !offHost(loc) {
-				http.Redirect(w, r, loc, http.StatusTemporaryRedirect)
+				// Behind a path-stripping proxy or a mount, the client's
+				// URL has the root path.
+				http.Redirect(w, r, a.rootPath(r)+loc, http.StatusTemporaryRedirect)
 				return
 			}
 		}
 	}
-	writeStatus(w, &st.enc, http.StatusNotFound)
+	a.writeUnmatched(st, w, r, http.StatusNotFound)
+}
+
+// writeUnmatched answers 404 or 405: with the app's error handlers of
+// *HTTPError when there are some, else Starlette's body.
+func (a *App) writeUnmatched(st *reqState, w http.ResponseWriter, r *http.Request, status int) {
+	if handles(a.root, canMatchHTTP) {
+		he := Error(status, nil)
+		if allow := w.Header()["Allow"]; len(allow) > 0 {
+			he.Headers = http.Header{"Allow": slices.Clone(allow)}
+		}
+		if a.handleError(st, a.root, w, r, he) {
+			return
+		}
+	}
+	writeStatus(w, &st.enc, status)
 }
 
 // offHost reports whether a redirect target a browser would read as

@@ -30,7 +30,7 @@ func (a *App) Run(addr ...string) error {
 	if a.cfg.OpenAPIURL != "" {
 		// Build the document now: a route it cannot describe is a startup
 		// error, not a surprise for the first reader of /docs.
-		if _, _, err := a.openAPI(); err != nil {
+		if _, _, err := a.openAPI(a.cfg.RootPath); err != nil {
 			return fmt.Errorf("brisk: building the OpenAPI document: %w", err)
 		}
 	}
@@ -53,7 +53,7 @@ func (a *App) Run(addr ...string) error {
 		a.Describe(&stack)
 		a.cfg.Logger.Debug("brisk: middleware stack, in request order", slog.String("stack", stack.String()))
 	}
-	a.cfg.Logger.Info("brisk: serving", slog.String("addr", "http://"+ln.Addr().String()), slog.Int("routes", len(a.all)))
+	a.logServing("http://" + ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -135,6 +135,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if err := a.runner.Shutdown(ctx); err != nil {
 		errs = append(errs, err)
+	}
+	for _, sub := range a.mounted { // Mount's Apps: their tasks and hooks
+		if err := sub.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	errs = append(errs, a.runShutdownHooks(ctx)...)
 	return errors.Join(errs...)

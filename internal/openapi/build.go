@@ -30,16 +30,24 @@ const WildcardName = "wildcard"
 
 // document is the OpenAPI 3.1 root object.
 type document struct {
-	OpenAPI    string                        `json:"openapi"`
-	Info       infoObject                    `json:"info"`
-	Paths      *ordered[*ordered[*opObject]] `json:"paths"`
-	Components *componentsObject             `json:"components,omitempty"`
+	OpenAPI      string                        `json:"openapi"`
+	Info         infoObject                    `json:"info"`
+	Servers      []Server                      `json:"servers,omitempty"`
+	Paths        *ordered[*ordered[*opObject]] `json:"paths"`
+	Webhooks     *ordered[*ordered[*opObject]] `json:"webhooks,omitempty"`
+	Components   *componentsObject             `json:"components,omitempty"`
+	Tags         []Tag                         `json:"tags,omitempty"`
+	ExternalDocs *ExternalDocs                 `json:"externalDocs,omitempty"`
 }
 
 type infoObject struct {
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
-	Version     string `json:"version"`
+	Title          string   `json:"title"`
+	Summary        string   `json:"summary,omitempty"`
+	Description    string   `json:"description,omitempty"`
+	TermsOfService string   `json:"termsOfService,omitempty"`
+	Contact        *Contact `json:"contact,omitempty"`
+	License        *License `json:"license,omitempty"`
+	Version        string   `json:"version"`
 }
 
 type componentsObject struct {
@@ -165,6 +173,12 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		}
 	}
 	g.assignNames()
+	g.problem = problemName
+	for _, n := range g.names {
+		if n == problemName {
+			g.problem = "brisk_" + problemName // a user type has the name
+		}
+	}
 
 	ids, err := operationIDs(ops)
 	if err != nil {
@@ -172,10 +186,14 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 	}
 	doc := document{
 		OpenAPI: "3.1.0",
-		Info:    infoObject{Title: info.Title, Description: info.Description, Version: info.Version},
-		Paths:   newOrdered[*ordered[*opObject]](),
+		Info: infoObject{Title: info.Title, Summary: info.Summary, Description: info.Description,
+			TermsOfService: info.TermsOfService, Contact: info.Contact, License: info.License, Version: info.Version},
+		Servers:      info.Servers,
+		Paths:        newOrdered[*ordered[*opObject]](),
+		Tags:         info.Tags,
+		ExternalDocs: info.ExternalDocs,
 	}
-	var uses422, usesHTTPError bool
+	var uses422, usesHTTPError, usesProblem bool
 	for i, op := range ops {
 		method := strings.ToLower(op.Method)
 		if !openAPIMethod(method) {
@@ -185,10 +203,17 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		item, ok := doc.Paths.get(path)
+		items := doc.Paths
+		if op.Webhook {
+			if doc.Webhooks == nil {
+				doc.Webhooks = newOrdered[*ordered[*opObject]]()
+			}
+			items = doc.Webhooks
+		}
+		item, ok := items.get(path)
 		if !ok {
 			item = newOrdered[*opObject]()
-			doc.Paths.set(path, item)
+			items.set(path, item)
 		}
 		if _, dup := item.get(method); dup {
 			return nil, fmt.Errorf("openapi: %s %s: another route is documented as %s %s", op.Method, op.Pattern, op.Method, path)
@@ -202,6 +227,9 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 				uses422 = uses422 || m.Schema.Ref == refPrefix+httpValidationErrorName
 				usesHTTPError = usesHTTPError || m.Schema.Ref == refPrefix+httpErrorName
 			}
+			if _, ok := r.Content[problemMedia]; ok {
+				usesProblem = true
+			}
 		}
 		item.set(method, o)
 	}
@@ -211,6 +239,10 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 	}
 	if usesHTTPError {
 		g.components[httpErrorName] = httpErrorSchema()
+	}
+	if usesProblem {
+		g.components[validationErrorName] = validationErrorSchema()
+		g.components[g.problem] = problemSchema()
 	}
 	if len(g.components) > 0 {
 		doc.Components = &componentsObject{Schemas: g.components}
@@ -369,7 +401,9 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 			ro.Description = "Response " + strconv.Itoa(r.Status)
 		}
 		if httpstatus.BodyAllowed(r.Status) {
-			if ro.Content, err = g.responseContent(r); err != nil {
+			if op.ProblemDetails && r.Type == nil && (r.ContentType == "" || isJSONMedia(r.ContentType)) && r.Status >= 400 {
+				ro.Content = g.problemContent()
+			} else if ro.Content, err = g.responseContent(r); err != nil {
 				return nil, err
 			}
 		}
@@ -385,6 +419,9 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 	}
 	if err := applyExamples(o, op.Examples); err != nil {
 		return nil, err
+	}
+	if _, declared := o.Responses["422"]; op.CanFail422 && !declared && op.ProblemDetails {
+		o.Responses["422"] = &responseObject{Description: "Validation Error", Content: g.problemContent()}
 	}
 	if _, declared := o.Responses["422"]; op.CanFail422 && !declared {
 		o.Responses["422"] = &responseObject{
@@ -680,6 +717,28 @@ func httpValidationErrorSchema() *Schema {
 	props := &Properties{}
 	props.Set("detail", &Schema{Title: "Detail", Type: "array", Items: &Schema{Ref: refPrefix + validationErrorName}})
 	return &Schema{Title: "HTTPValidationError", Type: "object", Properties: props}
+}
+
+// problemMedia is RFC 9457's media type.
+const problemMedia = "application/problem+json"
+
+// problemContent is the content of an answer brisk.ProblemDetails makes.
+func (g *generator) problemContent() map[string]mediaObject {
+	return map[string]mediaObject{problemMedia: {Schema: &Schema{Ref: refPrefix + g.problem}}}
+}
+
+// problemSchema is brisk.Problem, an RFC 9457 problem details object.
+func problemSchema() *Schema {
+	props := &Properties{}
+	props.Set("type", &Schema{Title: "Type", Type: "string", Format: "uri-reference", Description: `A URI naming the problem type; "about:blank" when the status says it all.`})
+	props.Set("title", &Schema{Title: "Title", Type: "string"})
+	props.Set("status", &Schema{Title: "Status", Type: "integer"})
+	props.Set("detail", &Schema{Title: "Detail", Type: "string"})
+	props.Set("instance", &Schema{Title: "Instance", Type: "string", Format: "uri-reference"})
+	props.Set("errors", &Schema{Title: "Errors", Type: "array", Items: &Schema{Ref: refPrefix + validationErrorName},
+		Description: "Each failing input of a 422."})
+	props.Set("data", &Schema{Title: "Data", Description: "The error's detail when it is not a string."})
+	return &Schema{Title: "ProblemDetails", Type: "object", Properties: props, Required: []string{"type", "title", "status"}}
 }
 
 // httpErrorSchema is the body of a brisk.Error response: {"detail": …},

@@ -4,11 +4,53 @@ package openapi
 
 import "reflect"
 
-// Info is the document's "info" object, from brisk.Config.
+// Info is what the document says about the API as a whole, from
+// brisk.Config: its "info" object, servers, tags and external docs.
 type Info struct {
-	Title       string
-	Version     string
-	Description string
+	Title          string
+	Version        string
+	Description    string
+	Summary        string
+	TermsOfService string
+	Contact        *Contact
+	License        *License
+
+	Servers      []Server
+	Tags         []Tag
+	ExternalDocs *ExternalDocs
+}
+
+// Contact is info.contact.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// License is info.license: a name, and an SPDX identifier or a URL.
+type License struct {
+	Name       string `json:"name"`
+	Identifier string `json:"identifier,omitempty"`
+	URL        string `json:"url,omitempty"`
+}
+
+// Server is one entry of "servers".
+type Server struct {
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+}
+
+// Tag describes a tag operations use (FastAPI's openapi_tags).
+type Tag struct {
+	Name         string        `json:"name"`
+	Description  string        `json:"description,omitempty"`
+	ExternalDocs *ExternalDocs `json:"externalDocs,omitempty"`
+}
+
+// ExternalDocs points to documentation elsewhere.
+type ExternalDocs struct {
+	Description string `json:"description,omitempty"`
+	URL         string `json:"url"`
 }
 
 // Operation describes one registered route, as the App's compiled plan sees
@@ -50,6 +92,15 @@ type Operation struct {
 
 	// Examples are the examples given by route options.
 	Examples []Example
+
+	// ProblemDetails: the route's error answers are RFC 9457 problem
+	// details (brisk.ProblemDetails handles them), so its 422 and declared
+	// error responses are application/problem+json.
+	ProblemDetails bool
+
+	// Webhook: the operation is a webhook the API sends, documented under
+	// "webhooks" with Pattern as its name, not under "paths".
+	Webhook bool
 }
 
 // Param is one path, query, header or cookie parameter.

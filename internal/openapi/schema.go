@@ -77,6 +77,9 @@ const (
 	httpValidationErrorName = "HTTPValidationError"
 	validationErrorName     = "ValidationError"
 	httpErrorName           = "HTTPError"
+	// problemName is brisk.Problem's component, reserved only in a
+	// document that uses it (see generator.problemName).
+	problemName = "ProblemDetails"
 )
 
 // implements reports whether t or *t implements iface.
@@ -137,6 +140,7 @@ type generator struct {
 	components map[string]*Schema
 	seen       map[reflect.Type]bool // structs collect has walked
 	order      []reflect.Type        // the named structs collect found
+	problem    string                // the problem details component's name
 }
 
 func newGenerator() *generator {
