@@ -57,7 +57,9 @@ func ProblemDetails(r *http.Request, err error) *Response {
 	}
 	p := Problem{}
 	if s, ok := he.Detail.(string); ok {
-		p.Detail = s
+		if s != http.StatusText(he.Status) { // the title says it already
+			p.Detail = s
+		}
 	} else {
 		p.Data = he.Detail
 	}
