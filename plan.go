@@ -64,7 +64,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		case c == p.handler:
 			if len(p.commits) > 0 {
 				if err := st.commit(p, r); err != nil {
-					st.app.writeError(st, w, r, err)
+					st.app.writeError(st, p.router, w, r, err)
 					return
 				}
 			}
