@@ -68,6 +68,8 @@ type routePlan struct {
 
 	op openapi.Operation
 
+	stream *streamPlan // the handler streams its result (stream.go)
+
 	// inferred: the parameters bound from the request by their type (request
 	// models, bodies, path scalars), checked by Provide: a provider of one of
 	// these types registered later would silently not apply.
@@ -126,6 +128,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 		c.plan.maxArgs = max(c.plan.maxArgs, len(s.binders))
 	}
 	c.describe(opts, handler, h)
+	c.checkStream(opts, h)
 	return c.plan
 }
 

@@ -5,6 +5,7 @@ package brisk
 import (
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/briskgo/brisk/internal/openapi"
 )
@@ -27,6 +28,10 @@ type routeOptions struct {
 	examples     []openapi.Example
 	maxBody      int64 // 0: the App's Config.MaxBodyBytes
 	hidden       bool
+
+	eventStream  bool // EventStream: Server-Sent Events (sse.go)
+	keepAlive    time.Duration
+	keepAliveSet bool
 }
 
 // Dependencies runs fns before the handler, in order, for their effect (an

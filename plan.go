@@ -68,7 +68,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 					return
 				}
 			}
-			st.app.respond(st, p, w, out)
+			st.app.respond(st, p, w, r, out)
 		}
 	}
 	if len(st.errs) > 0 {

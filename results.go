@@ -13,8 +13,9 @@ import (
 type resultShape struct {
 	value      bool // the first result is a value
 	valueType  reflect.Type
-	errIndex   int // -1: no error result
-	cleanupIdx int // providers' (T, func(), error): the cleanup's index, else -1
+	errIndex   int          // -1: no error result
+	cleanupIdx int          // providers' (T, func(), error): the cleanup's index, else -1
+	stream     *streamShape // a handler's iterator result (see stream.go), else nil
 }
 
 // checkResults validates the results of a handler or dependency.
@@ -52,6 +53,15 @@ func (c *compiler) checkResults(t reflect.Type, name string, ro role) resultShap
 		bad()
 	}
 	if shape.value && ro == roleHandler {
+		s, badSeq2 := streamOf(shape.valueType)
+		if badSeq2 {
+			panic(fmt.Sprintf("brisk: %s %s: handler %s returns %s; a streaming handler returns iter.Seq[T] or iter.Seq2[T, error]",
+				c.method, c.pattern, name, shape.valueType))
+		}
+		if s != nil {
+			shape.stream = s
+			return shape
+		}
 		if k := shape.valueType.Kind(); k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer || k == reflect.Complex64 || k == reflect.Complex128 {
 			panic(fmt.Sprintf("brisk: %s %s: handler %s returns %s, which cannot be written as JSON", c.method, c.pattern, name, shape.valueType))
 		}

@@ -14,7 +14,11 @@ import (
 )
 
 // respond writes the handler's results.
-func (a *App) respond(st *reqState, p *routePlan, w http.ResponseWriter, out []reflect.Value) {
+func (a *App) respond(st *reqState, p *routePlan, w http.ResponseWriter, r *http.Request, out []reflect.Value) {
+	if p.stream != nil {
+		a.serveStream(st, p, w, r, out[0])
+		return
+	}
 	if !p.handler.results.value {
 		if p.writesOwn {
 			return
@@ -101,6 +105,9 @@ func newEncoder() *encoder { return &encoder{} }
 
 // encode returns v as JSON; the bytes are valid until the next call.
 func (e *encoder) encode(v any) ([]byte, error) { return e.w.Encode(v) }
+
+// encodeValue is encode for a value held as a reflect.Value.
+func (e *encoder) encodeValue(v reflect.Value) ([]byte, error) { return e.w.EncodeValue(v) }
 
 // marshalJSON is encode with a buffer of its own.
 func marshalJSON(v any) ([]byte, error) { return jsonwrite.Marshal(v) }

@@ -48,6 +48,16 @@ func (enc *Encoder) Encode(v any) ([]byte, error) {
 	return enc.e.buf, nil
 }
 
+// EncodeValue is Encode for a reflect.Value: a value a caller holds as one
+// (an iterator's item) is written without boxing it in an interface.
+func (enc *Encoder) EncodeValue(v reflect.Value) ([]byte, error) {
+	enc.e.buf = enc.e.buf[:0]
+	if err := enc.e.marshalValue(v); err != nil {
+		return nil, err
+	}
+	return enc.e.buf, nil
+}
+
 // Marshal returns v as JSON in a new slice.
 func Marshal(v any) ([]byte, error) {
 	var e encodeState
@@ -88,7 +98,9 @@ type jsonError struct{ error }
 
 func (e *encodeState) fail(err error) { panic(jsonError{err}) }
 
-func (e *encodeState) marshal(v any) (err error) {
+func (e *encodeState) marshal(v any) error { return e.marshalValue(reflect.ValueOf(v)) }
+
+func (e *encodeState) marshalValue(v reflect.Value) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			je, ok := r.(jsonError)
@@ -100,7 +112,7 @@ func (e *encodeState) marshal(v any) (err error) {
 	}()
 	e.ptrLevel = 0
 	clear(e.ptrSeen)
-	e.value(reflect.ValueOf(v), false)
+	e.value(v, false)
 	return nil
 }
 

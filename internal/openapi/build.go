@@ -92,8 +92,11 @@ type headerObject struct {
 }
 
 type mediaObject struct {
-	Schema  *Schema         `json:"schema,omitempty"`
-	Example json.RawMessage `json:"example,omitempty"`
+	Schema *Schema `json:"schema,omitempty"`
+	// ItemSchema describes each item of a streamed body (JSON Lines,
+	// Server-Sent Events), as OpenAPI 3.2 and FastAPI write it.
+	ItemSchema *Schema         `json:"itemSchema,omitempty"`
+	Example    json.RawMessage `json:"example,omitempty"`
 }
 
 // ordered is a JSON object that keeps insertion order.
@@ -378,7 +381,11 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 		status = http.StatusOK
 	}
 	success := &responseObject{Description: "Successful Response"}
-	if op.Response != nil && httpstatus.BodyAllowed(status) {
+	if op.Stream != "" {
+		if success.Content, err = g.streamContent(op); err != nil {
+			return nil, err
+		}
+	} else if op.Response != nil && httpstatus.BodyAllowed(status) {
 		// A pointer result is its element: Brisk answers 500, not null, when
 		// a handler returns a nil one without an error (as FastAPI does when
 		// a result fails its response_model).
@@ -786,6 +793,36 @@ func (g *generator) responseContent(r Response) (map[string]mediaObject, error) 
 		// type alone, with no schema.
 	}
 	return map[string]mediaObject{ct: {Schema: s}}, nil
+}
+
+// streamContent documents a streamed success response as FastAPI does: the
+// item's schema as the media type's itemSchema; for Server-Sent Events, the
+// event's fields with the item as the JSON in its data.
+func (g *generator) streamContent(op Operation) (map[string]mediaObject, error) {
+	var item *Schema
+	if op.Response != nil {
+		var err error
+		if item, err = g.schema(deref(op.Response), nil); err != nil {
+			return nil, err
+		}
+	}
+	if op.Stream == StreamJSONL {
+		if item == nil {
+			item = &Schema{}
+		}
+		return map[string]mediaObject{StreamJSONL: {ItemSchema: item}}, nil
+	}
+	props := &Properties{}
+	props.Set("data", &Schema{Type: "string"})
+	props.Set("event", &Schema{Type: "string"})
+	props.Set("id", &Schema{Type: "string"})
+	props.Set("retry", &Schema{Type: "integer", Minimum: "0"})
+	event := &Schema{Type: "object", Properties: props}
+	if item != nil {
+		props.Set("data", &Schema{Type: "string", ContentMediaType: "application/json", ContentSchema: item})
+		event.Required = []string{"data"}
+	}
+	return map[string]mediaObject{op.Stream: {ItemSchema: event}}, nil
 }
 
 // isJSONMedia reports application/json and application/*+json.

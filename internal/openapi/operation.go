@@ -84,6 +84,10 @@ type Operation struct {
 	Status   int          // the success status (200 unless brisk.Status says otherwise)
 	Response reflect.Type // the success response's Go type; nil: unknown or none (204)
 
+	// Stream is the media type of a streamed success response: StreamJSONL
+	// or StreamEvents, each item of type Response (nil: any item), or "".
+	Stream string
+
 	// CanFail422 is true when the route validates input and can answer 422.
 	CanFail422 bool
 
@@ -102,6 +106,12 @@ type Operation struct {
 	// "webhooks" with Pattern as its name, not under "paths".
 	Webhook bool
 }
+
+// The media types of streamed responses.
+const (
+	StreamJSONL  = "application/jsonl"
+	StreamEvents = "text/event-stream"
+)
 
 // Param is one path, query, header or cookie parameter.
 type Param struct {

@@ -25,6 +25,7 @@ type Schema struct {
 	Format               string      `json:"format,omitempty"`
 	ContentEncoding      string      `json:"contentEncoding,omitempty"`
 	ContentMediaType     string      `json:"contentMediaType,omitempty"`
+	ContentSchema        *Schema     `json:"contentSchema,omitempty"`
 	Items                *Schema     `json:"items,omitempty"`
 	Properties           *Properties `json:"properties,omitempty"`
 	AdditionalProperties *Schema     `json:"additionalProperties,omitempty"`
