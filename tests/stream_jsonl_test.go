@@ -208,6 +208,22 @@ func TestStreamErrors(t *testing.T) {
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "lost the cursor") }, 5*time.Second, 10*time.Millisecond)
 }
 
+// Before the first item, error handlers answer a stream's errors as any
+// route's.
+func TestStreamErrorHandlers(t *testing.T) {
+	app := brisk.New()
+	app.HandleError(func(r *http.Request, err *brisk.HTTPError) *brisk.Response {
+		return brisk.JSON(err.Status, map[string]any{"problem": err.Detail})
+	})
+	app.Get("/s", func() iter.Seq2[int, error] {
+		return func(yield func(int, error) bool) { yield(0, brisk.Error(409, "busy")) }
+	})
+	srv := serve(t, app)
+	res := do(t, srv, "GET", "/s", "")
+	assert.Equal(t, 409, res.Status)
+	assertJSON(t, `{"problem":"busy"}`, res)
+}
+
 // Registration refuses what cannot stream.
 func TestStreamRegistrationErrors(t *testing.T) {
 	app := brisk.New()
