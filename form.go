@@ -33,12 +33,16 @@ const (
 	fileOne           // UploadFile: required
 	fileOpt           // *UploadFile: optional
 	fileMany          // []UploadFile
+	fileBytes         // []byte: the content, required (FastAPI's bytes = File())
+	fileBytesOpt      // *[]byte: the content, optional
 )
 
 var (
 	uploadFileType      = reflect.TypeFor[UploadFile]()
 	uploadFilePtrType   = reflect.TypeFor[*UploadFile]()
 	uploadFileSliceType = reflect.TypeFor[[]UploadFile]()
+	bytesType           = reflect.TypeFor[[]byte]()
+	bytesPtrType        = reflect.TypeFor[*[]byte]()
 )
 
 func fileKindOf(t reflect.Type) fileKind {
@@ -49,6 +53,10 @@ func fileKindOf(t reflect.Type) fileKind {
 		return fileOpt
 	case uploadFileSliceType:
 		return fileMany
+	case bytesType:
+		return fileBytes
+	case bytesPtrType:
+		return fileBytesOpt
 	}
 	return notFile
 }
@@ -75,7 +83,7 @@ func (c *compiler) formField(f reflect.StructField, tag string, base uintptr, wh
 		if hasDef || hasExample {
 			panic(fmt.Sprintf("brisk: %s: a file field takes no default or example", fieldWhere))
 		}
-		mf.required = mf.file == fileOne
+		mf.required = mf.file == fileOne || mf.file == fileBytes
 		p.Required, p.File = mf.required, true
 		c.plan.multipart = true
 		c.addFormField(p)

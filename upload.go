@@ -324,11 +324,23 @@ func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
 		}
 	}
 	if last == nil {
-		if vals := st.formValues(f.name); len(vals) > 0 && vals[len(vals)-1] != "" {
+		vals := st.formValues(f.name)
+		if len(vals) > 0 && vals[len(vals)-1] != "" {
+			v := vals[len(vals)-1]
+			switch f.file {
+			case fileBytes:
+				// pydantic's bytes take a string as its bytes.
+				*(*[]byte)(p) = []byte(v)
+				return true
+			case fileBytesOpt:
+				b := []byte(v)
+				*(**[]byte)(p) = &b
+				return true
+			}
 			// A plain value where a file was expected: pydantic's error for
 			// FastAPI's UploadFile.
 			st.addItem(problem.Item{Type: "value_error", Loc: []any{"body", f.name},
-				Msg: "Value error, Expected UploadFile, received: <class 'str'>", Input: vals[len(vals)-1],
+				Msg: "Value error, Expected UploadFile, received: <class 'str'>", Input: v,
 				Ctx: map[string]any{"error": map[string]any{}}})
 			return false
 		}
@@ -352,6 +364,27 @@ func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
 			}
 		}
 		*(*[]UploadFile)(p) = all
+	case fileBytes, fileBytesOpt:
+		b, err := last.bytes()
+		if err != nil {
+			st.abort = errUnreadable
+			return false
+		}
+		if f.file == fileBytes {
+			*(*[]byte)(p) = b
+		} else {
+			*(**[]byte)(p) = &b
+		}
 	}
 	return true
+}
+
+// bytes returns the upload's whole content.
+func (u *UploadFile) bytes() ([]byte, error) {
+	if u.content.file == nil {
+		return u.content.mem, nil
+	}
+	b := make([]byte, u.Size)
+	_, err := u.content.file.ReadAt(b, 0)
+	return b, err
 }

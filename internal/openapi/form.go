@@ -21,7 +21,7 @@ func (g *generator) formBody(fields []Param, id string) (*requestBodyObject, err
 		if p.File {
 			media = "multipart/form-data"
 			fs = fileSchema()
-			if t := p.Type; t != nil && t.Kind() == reflect.Slice {
+			if t := p.Type; t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
 				fs = &Schema{Type: "array", Items: fs}
 			}
 		} else {
