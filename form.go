@@ -29,12 +29,12 @@ const (
 type fileKind uint8
 
 const (
-	notFile  fileKind = iota
-	fileOne           // UploadFile: required
-	fileOpt           // *UploadFile: optional
-	fileMany          // []UploadFile
-	fileBytes         // []byte: the content, required (FastAPI's bytes = File())
-	fileBytesOpt      // *[]byte: the content, optional
+	notFile      fileKind = iota
+	fileOne               // UploadFile: required
+	fileOpt               // *UploadFile: optional
+	fileMany              // []UploadFile
+	fileBytes             // []byte: the content, required (FastAPI's bytes = File())
+	fileBytesOpt          // *[]byte: the content, optional
 )
 
 var (
