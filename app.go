@@ -160,6 +160,9 @@ func (a *App) Middleware(fn MiddlewareFunc) { a.root.Middleware(fn) }
 // Override replaces, for tests, the provider of each provider's result type,
 // in the app and all its groups, also after routes are registered and
 // requests served: every route is compiled again against the new providers.
+// A replacement that is a plain func keeps what the replaced provider
+// declared with Scoped or as a SecurityProvider (its scopes, its scheme in
+// the document), as FastAPI's dependency_overrides do.
 func (a *App) Override(providers ...any) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -167,8 +170,8 @@ func (a *App) Override(providers ...any) {
 		p := newProvider(fn)
 		replaced := false
 		for _, r := range append([]*Router{a.root}, a.allRouters()...) {
-			if _, ok := r.providers[p.typ]; ok {
-				r.providers[p.typ] = p
+			if old, ok := r.providers[p.typ]; ok {
+				r.providers[p.typ] = p.replacing(old)
 				replaced = true
 			}
 		}

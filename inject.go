@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/briskgo/brisk/background"
@@ -47,6 +48,7 @@ type callPlan struct {
 	deps    []int // provider slots the call needs
 	slot    int   // the provider's result slot; -1 for dependencies and the handler
 	results resultShape
+	sec     securityNode
 }
 
 // routePlan is a route compiled: every call in order, the handler last.
@@ -111,12 +113,19 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 		c.plan.maxBody = opts.maxBody
 	}
 	c.markProvidedDependencies(opts)
+	var roots []securityRoot
 	for _, dep := range opts.dependencies {
 		if pd, ok := dep.(providedDependency); ok {
-			c.needProvided(pd) // the provider's own step, once, in this place
+			// The provider's own step, once, in this place.
+			cp := c.needProvided(pd)
+			roots = append(roots, securityRoot{call: cp, scopes: slices.Concat(opts.scopes, pd.scopes)})
 			continue
 		}
-		c.plan.steps = append(c.plan.steps, c.compileCall(dep, roleDependency))
+		fn, sec := unwrapDependency(dep)
+		cp := c.compileCall(fn, roleDependency)
+		cp.sec = securityNode{own: sec.scopes, scheme: sec.scheme, credType: firstResult(fn)}
+		c.plan.steps = append(c.plan.steps, cp)
+		roots = append(roots, securityRoot{call: cp, scopes: opts.scopes})
 	}
 	h := c.compileCall(handler, roleHandler)
 	c.plan.steps = append(c.plan.steps, h)
@@ -127,6 +136,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	for _, s := range c.plan.steps {
 		c.plan.maxArgs = max(c.plan.maxArgs, len(s.binders))
 	}
+	c.walkSecurity(append(roots, securityRoot{call: h, scopes: opts.scopes}))
 	c.describe(opts, handler, h)
 	c.checkStream(opts, h)
 	return c.plan
@@ -185,6 +195,8 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 			}
 		case pt == tasksType:
 			cp.binders[i] = bindTasks
+		case pt == securityScopesType:
+			cp.binders[i] = bindSecurityScopes(cp)
 		case prov != nil:
 			s := c.need(prov, where)
 			cp.deps = append(cp.deps, s)
@@ -259,6 +271,7 @@ func (c *compiler) need(p *provider, where func() string) int {
 	}
 	c.visiting = append(c.visiting, p)
 	cp := c.compileFunc(p.fn, p.name, roleProvider, p.results, -1)
+	cp.sec = securityNode{own: p.sec.scopes, scheme: p.sec.scheme, credType: p.typ}
 	c.visiting = c.visiting[:len(c.visiting)-1]
 	// The slot is numbered after the provider's own dependencies took theirs.
 	slot := len(c.slots)

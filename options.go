@@ -28,6 +28,7 @@ type routeOptions struct {
 	examples     []openapi.Example
 	maxBody      int64 // 0: the App's Config.MaxBodyBytes
 	hidden       bool
+	scopes       []string // Scopes
 
 	eventStream  bool // EventStream: Server-Sent Events (sse.go)
 	keepAlive    time.Duration

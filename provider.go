@@ -18,9 +18,11 @@ type provider struct {
 	typ     reflect.Type
 	name    string
 	results resultShape
+	sec     securityOf // its scheme and scopes (SecurityProvider, Scoped)
 }
 
 func newProvider(fn any) *provider {
+	fn, sec := unwrapDependency(fn)
 	v := reflect.ValueOf(fn)
 	name := funcname.WithLine(fn)
 	if v.Kind() != reflect.Func || v.IsNil() {
@@ -54,7 +56,18 @@ func newProvider(fn any) *provider {
 			"(path parameters, bodies) in the routes it reaches; declare a named type (type Token %s) and return that", name, out, out))
 	}
 	shape.valueType = t.Out(0)
-	return &provider{fn: v, typ: t.Out(0), name: name, results: shape}
+	return &provider{fn: v, typ: t.Out(0), name: name, results: shape, sec: sec}
+}
+
+// replacing is p as the Override of old: a p that declares no security
+// keeps old's scheme and scopes.
+func (p *provider) replacing(old *provider) *provider {
+	if p.sec.scheme != nil || p.sec.scopes != nil {
+		return p
+	}
+	q := *p
+	q.sec = old.sec
+	return &q
 }
 
 // providedDependency stands, in a route's dependencies, for a function that
@@ -64,8 +77,9 @@ func newProvider(fn any) *provider {
 // typ, and replaced by App.Override (which recompiles the route from its
 // options, where the marker stays).
 type providedDependency struct {
-	typ  reflect.Type
-	name string
+	typ    reflect.Type
+	name   string
+	scopes []string // given with Scoped
 }
 
 // markProvidedDependencies replaces, in opts, each dependency that is the
@@ -76,18 +90,30 @@ type providedDependency struct {
 func (c *compiler) markProvidedDependencies(opts *routeOptions) {
 	var marked []any
 	for i, dep := range opts.dependencies {
-		v := reflect.ValueOf(dep)
+		if _, done := dep.(providedDependency); done {
+			continue
+		}
+		fn, sec := unwrapDependency(dep)
+		v := reflect.ValueOf(fn)
 		if v.Kind() != reflect.Func || v.IsNil() || v.Type().NumOut() == 0 {
 			continue
 		}
 		p := c.router.lookup(v.Type().Out(0))
-		if p == nil || p.fn.Type() != v.Type() || funcIdentity(dep) != funcIdentity(p.fn.Interface()) {
+		if p == nil || p.fn.Type() != v.Type() {
+			continue
+		}
+		if sec.src != nil {
+			// A scheme is the provider when it is the scheme provided.
+			if p.sec.src == nil || reflect.TypeOf(p.sec.src) != reflect.TypeOf(sec.src) || !reflect.DeepEqual(p.sec.src, sec.src) {
+				continue
+			}
+		} else if funcIdentity(fn) != funcIdentity(p.fn.Interface()) {
 			continue
 		}
 		if marked == nil {
 			marked = append([]any(nil), opts.dependencies...)
 		}
-		marked[i] = providedDependency{typ: p.typ, name: p.name}
+		marked[i] = providedDependency{typ: p.typ, name: p.name, scopes: sec.scopes}
 	}
 	if marked != nil {
 		opts.dependencies = marked
@@ -103,12 +129,28 @@ func funcIdentity(fn any) unsafe.Pointer {
 // needProvided compiles a route dependency that is a registered provider:
 // it becomes that provider's step (run once per request, its result kept for
 // whoever asks for its type), with no call of its own.
-func (c *compiler) needProvided(pd providedDependency) {
+func (c *compiler) needProvided(pd providedDependency) *callPlan {
 	p := c.router.lookup(pd.typ)
 	if p == nil {
 		panic(fmt.Sprintf("brisk: %s %s: dependency %s: no provider of %s is visible", c.method, c.pattern, pd.name, pd.typ))
 	}
-	c.need(p, func() string { return fmt.Sprintf("%s %s: dependency %s", c.method, c.pattern, pd.name) })
+	slot := c.need(p, func() string { return fmt.Sprintf("%s %s: dependency %s", c.method, c.pattern, pd.name) })
+	for _, s := range c.plan.steps {
+		if s.slot == slot {
+			return s
+		}
+	}
+	panic("brisk: internal error: a provider's step is missing")
+}
+
+// firstResult is the type of fn's first result; nil when fn is not a func
+// or returns nothing.
+func firstResult(fn any) reflect.Type {
+	t := reflect.TypeOf(fn)
+	if t == nil || t.Kind() != reflect.Func || t.NumOut() == 0 {
+		return nil
+	}
+	return t.Out(0)
 }
 
 // unnamedBuiltin reports the types a provider may not return: predeclared

@@ -51,7 +51,8 @@ type infoObject struct {
 }
 
 type componentsObject struct {
-	Schemas map[string]*Schema `json:"schemas"`
+	Schemas         map[string]*Schema        `json:"schemas,omitempty"`
+	SecuritySchemes map[string]SecurityScheme `json:"securitySchemes,omitempty"`
 }
 
 type opObject struct {
@@ -63,6 +64,7 @@ type opObject struct {
 	Parameters  []*paramObject             `json:"parameters,omitempty"`
 	RequestBody *requestBodyObject         `json:"requestBody,omitempty"`
 	Responses   map[string]*responseObject `json:"responses"`
+	Security    []map[string][]string      `json:"security,omitempty"`
 }
 
 type paramObject struct {
@@ -197,6 +199,7 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		ExternalDocs: info.ExternalDocs,
 	}
 	var uses422, usesHTTPError, usesProblem bool
+	var security securityNames
 	for i, op := range ops {
 		method := strings.ToLower(op.Method)
 		if !openAPIMethod(method) {
@@ -225,6 +228,9 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w (route %s %s)", err, op.Method, op.Pattern)
 		}
+		if o.Security, err = security.requirements(op.Security); err != nil {
+			return nil, err
+		}
 		for _, r := range o.Responses {
 			if m, ok := r.Content["application/json"]; ok {
 				uses422 = uses422 || m.Schema.Ref == refPrefix+httpValidationErrorName
@@ -247,8 +253,8 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		g.components[validationErrorName] = validationErrorSchema()
 		g.components[g.problem] = problemSchema()
 	}
-	if len(g.components) > 0 {
-		doc.Components = &componentsObject{Schemas: g.components}
+	if len(g.components) > 0 || len(security.schemes) > 0 {
+		doc.Components = &componentsObject{Schemas: g.components, SecuritySchemes: security.schemes}
 	}
 	return marshal(doc)
 }
@@ -353,7 +359,7 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 			o.Summary = summaryOf(name)
 		}
 	}
-	params, err := g.parameters(op.Params, vars)
+	params, err := g.parameters(op.Params, vars, op.Security)
 	if err != nil {
 		return nil, err
 	}
@@ -452,7 +458,7 @@ func deref(t reflect.Type) reflect.Type {
 // pattern order), query, header, cookie (each in discovery order). The
 // first declaration of an (in, name) pair gives its schema; it is required
 // if any declaration is.
-func (g *generator) parameters(params []Param, vars []pathVar) ([]*paramObject, error) {
+func (g *generator) parameters(params []Param, vars []pathVar, security []Security) ([]*paramObject, error) {
 	type key struct{ in, name string }
 	byKey := map[key]*paramObject{}
 	groups := map[string][]*paramObject{}
@@ -471,10 +477,13 @@ func (g *generator) parameters(params []Param, vars []pathVar) ([]*paramObject, 
 				return nil, fmt.Errorf("openapi: path parameter %q is not in the pattern", p.Name)
 			}
 		case "header":
-			if reservedHeader(name) {
+			if reservedHeader(name) || isCredential(security, p.In, name) {
 				continue
 			}
 		case "query", "cookie":
+			if isCredential(security, p.In, name) {
+				continue
+			}
 		default:
 			return nil, fmt.Errorf("openapi: parameter %q is in %q; want path, query, header or cookie", p.Name, p.In)
 		}

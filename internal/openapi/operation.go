@@ -105,6 +105,51 @@ type Operation struct {
 	// Webhook: the operation is a webhook the API sends, documented under
 	// "webhooks" with Pattern as its name, not under "paths".
 	Webhook bool
+
+	// Security lists the security schemes the route's dependency tree
+	// uses, each with the scopes required of it, in discovery order; one
+	// scheme may appear more than once (its scopes are merged).
+	Security []Security
+}
+
+// Security is one security scheme an operation requires.
+type Security struct {
+	Scheme SecurityScheme
+	// AltName is the scheme's key when another scheme of the document
+	// already has Scheme.Name: Name_AltName (then Name_2, …).
+	AltName string
+	Scopes  []string
+}
+
+// SecurityScheme is OpenAPI's Security Scheme Object, and the name it is
+// listed under in components.securitySchemes.
+type SecurityScheme struct {
+	Name             string      `json:"-"`
+	Type             string      `json:"type"`
+	Description      string      `json:"description,omitempty"`
+	ParamName        string      `json:"name,omitempty"`
+	In               string      `json:"in,omitempty"`
+	Scheme           string      `json:"scheme,omitempty"`
+	BearerFormat     string      `json:"bearerFormat,omitempty"`
+	Flows            *OAuthFlows `json:"flows,omitempty"`
+	OpenIDConnectURL string      `json:"openIdConnectUrl,omitempty"`
+}
+
+// OAuthFlows is OpenAPI's OAuth Flows Object.
+type OAuthFlows struct {
+	Implicit          *OAuthFlow `json:"implicit,omitempty"`
+	Password          *OAuthFlow `json:"password,omitempty"`
+	ClientCredentials *OAuthFlow `json:"clientCredentials,omitempty"`
+	AuthorizationCode *OAuthFlow `json:"authorizationCode,omitempty"`
+}
+
+// OAuthFlow is OpenAPI's OAuth Flow Object; Scopes is always written ({}
+// when empty), as OpenAPI requires.
+type OAuthFlow struct {
+	AuthorizationURL string            `json:"authorizationUrl,omitempty"`
+	TokenURL         string            `json:"tokenUrl,omitempty"`
+	RefreshURL       string            `json:"refreshUrl,omitempty"`
+	Scopes           map[string]string `json:"scopes"`
 }
 
 // The media types of streamed responses.
