@@ -147,6 +147,9 @@ func unwrapDependency(v any) (any, securityOf) {
 				panic(fmt.Sprintf("brisk: %T wraps another SecurityProvider", d))
 			}
 			s := d.SecurityScheme()
+			if err := checkScheme(s); err != nil {
+				panic(fmt.Sprintf("brisk: %T: %v", d, err))
+			}
 			sec.scheme, sec.src = &s, d
 			v = d.Provider()
 			if v == nil {
@@ -156,6 +159,31 @@ func unwrapDependency(v any) (any, securityOf) {
 		}
 		return v, sec
 	}
+}
+
+// checkScheme reports what a scheme lacks for OpenAPI to describe it.
+func checkScheme(s SecurityScheme) error {
+	switch s.Type {
+	case "http":
+		if s.Scheme == "" {
+			return fmt.Errorf("an http security scheme needs Scheme (bearer, basic, …)")
+		}
+	case "apiKey":
+		if s.ParamName == "" || (s.In != "header" && s.In != "query" && s.In != "cookie") {
+			return fmt.Errorf("an apiKey security scheme needs ParamName and In (header, query or cookie), not %q", s.In)
+		}
+	case "oauth2":
+		if s.Flows == nil || *s.Flows == (OAuthFlows{}) {
+			return fmt.Errorf("an oauth2 security scheme needs Flows")
+		}
+	case "openIdConnect":
+		if s.OpenIDConnectURL == "" {
+			return fmt.Errorf("an openIdConnect security scheme needs OpenIDConnectURL")
+		}
+	default:
+		return fmt.Errorf("security scheme type %q: want http, apiKey, oauth2 or openIdConnect", s.Type)
+	}
+	return nil
 }
 
 // securityNode is the security side of one call of a route's tree: the scopes

@@ -72,3 +72,42 @@ func (s OAuth2PasswordBearer[T]) SecurityScheme() brisk.SecurityScheme {
 		Flows: &brisk.OAuthFlows{Password: &brisk.OAuthFlow{TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}},
 	}
 }
+
+// OAuth2AuthorizationCodeBearer reads the token a client got from the
+// OAuth2 authorization code flow ("Authorization: Bearer <token>") and
+// provides it as T, FastAPI's OAuth2AuthorizationCodeBearer. It answers as
+// OAuth2PasswordBearer; the document offers the authorization code flow.
+type OAuth2AuthorizationCodeBearer[T ~string] struct {
+	// AuthorizationURL and TokenURL are the flow's endpoints (required).
+	AuthorizationURL string
+	TokenURL         string
+	RefreshURL       string
+	// Scopes are the scopes a token may carry, by name, with descriptions.
+	Scopes map[string]string
+	// SchemeName is the scheme's name in the document (default
+	// "OAuth2AuthorizationCodeBearer"); Description describes it there.
+	SchemeName  string
+	Description string
+	// Optional gives the empty token instead of the 401 (FastAPI's
+	// auto_error=False).
+	Optional bool
+}
+
+// Provider returns the func that reads the token: func(*http.Request) (T, error).
+func (s OAuth2AuthorizationCodeBearer[T]) Provider() any {
+	return OAuth2PasswordBearer[T]{Optional: s.Optional}.credential
+}
+
+// SecurityScheme describes the scheme: an "oauth2" one with the
+// authorization code flow.
+func (s OAuth2AuthorizationCodeBearer[T]) SecurityScheme() brisk.SecurityScheme {
+	if s.AuthorizationURL == "" || s.TokenURL == "" {
+		panic("security: OAuth2AuthorizationCodeBearer: AuthorizationURL and TokenURL are required")
+	}
+	return brisk.SecurityScheme{
+		Name: orDefault(s.SchemeName, "OAuth2AuthorizationCodeBearer"), Type: "oauth2", Description: s.Description,
+		Flows: &brisk.OAuthFlows{AuthorizationCode: &brisk.OAuthFlow{
+			AuthorizationURL: s.AuthorizationURL, TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes,
+		}},
+	}
+}

@@ -99,8 +99,8 @@ func TestSecurityHTTPBasicDecoding(t *testing.T) {
 	for _, tc := range []struct{ header, want string }{
 		{"Basic " + base64.StdEncoding.EncodeToString([]byte("a:b")), `{"username":"a","password":"b"}`},
 		{"bAsIc " + base64.StdEncoding.EncodeToString([]byte("a:b:c")), `{"username":"a","password":"b:c"}`},
-		{"Basic YTpi!", `{"username":"a","password":"b"}`},                 // "!" skipped
-		{"Basic Og==trailing", `{"username":"","password":""}`},            // ":" then ignored
+		{"Basic YTpi!", `{"username":"a","password":"b"}`},      // "!" skipped
+		{"Basic Og==trailing", `{"username":"","password":""}`}, // ":" then ignored
 		{"Basic   " + base64.StdEncoding.EncodeToString([]byte("u:p")) + "  ", `{"username":"u","password":"p"}`},
 	} {
 		res := secGet(t, srv, "/me", "Authorization", tc.header)
