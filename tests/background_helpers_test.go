@@ -1,10 +1,17 @@
 package tests
 
+// Helpers of the background_*_test.go files: end-to-end tests of background
+// tasks, over real TCP unless a test says otherwise. No test sleeps to
+// synchronise: tasks report through channels, and bgGuard only bounds how
+// long a broken build can hang. Most names start with bg: the package is
+// shared with other suites.
+
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,9 +25,6 @@ import (
 
 	"github.com/briskgo/brisk"
 )
-
-// Helpers of the background tests. Every name starts with bg: the package
-// is shared with other suites.
 
 // bgGuard bounds every wait of the background tests. It is never how they
 // synchronise (channels do that), only how a broken build fails instead of
@@ -172,4 +176,35 @@ func newBGDoneHook(ctx context.Context) *bgDoneHook {
 func (c *bgDoneHook) Done() <-chan struct{} {
 	c.once.Do(func() { close(c.waiting) })
 	return c.Context.Done()
+}
+
+// blockedTask is a task that reports what the server had sent when it
+// started, then blocks until released.
+type blockedTask struct {
+	wire     **bgWire
+	started  chan string // the wire when the task started
+	release  chan struct{}
+	finished chan error // the task's ctx.Err() when released
+}
+
+func newBlockedTask(wire **bgWire) *blockedTask {
+	return &blockedTask{wire: wire, started: make(chan string, 1), release: make(chan struct{}),
+		finished: make(chan error, 1)}
+}
+
+func (b *blockedTask) add(bg *brisk.BackgroundTasks) {
+	bg.Add(func(ctx context.Context) error {
+		b.started <- (*b.wire).sent()
+		<-b.release
+		b.finished <- ctx.Err()
+		return nil
+	})
+}
+
+// streamTwoParts writes "first," then flushes, then writes "second".
+func streamTwoParts(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "first,")
+	_ = http.NewResponseController(w).Flush()
+	_, _ = io.WriteString(w, "second")
 }
