@@ -87,8 +87,23 @@ func TestParity(t *testing.T) {
 	}
 }
 
-// TestInvalidBodies logs each framework's S2b answer (go test -v -run
-// InvalidBodies), for docs/performance.md.
+// invalidBodies is each framework's S2b answer, as docs/performance.md
+// shows it: its own validation error, compared as JSON.
+var invalidBodies = map[string]string{
+	"chi":     `{"detail":[{"type":"gt","loc":["body","price"],"msg":"Key: 'Item.price' Error:Field validation for 'price' failed on the 'gt' tag"}]}`,
+	"nethttp": `{"detail":[{"type":"gt","loc":["body","price"],"msg":"Key: 'Item.price' Error:Field validation for 'price' failed on the 'gt' tag"}]}`,
+	"gin":     `{"error":"Key: 'GinItem.Price' Error:Field validation for 'Price' failed on the 'gt' tag"}`,
+	"echo":    `{"message":"Key: 'Item.Price' Error:Field validation for 'Price' failed on the 'gt' tag"}`,
+	"huma":    `{"title":"Unprocessable Entity","status":422,"detail":"validation failed","errors":[{"message":"expected number > 0","location":"body.price","value":-1}]}`,
+	"fuego": `{"title":"Validation Error","status":400,"detail":"Price should be gt=0","errors":[{"more":{"field":"Price","nsField":"Item.Price","param":"0","tag":"gt","value":-1},` +
+		`"name":"Item.Price","reason":"Key: 'Item.Price' Error:Field validation for 'Price' failed on the 'gt' tag"}]}`,
+	// FastAPI's answer, exactly.
+	"brisk": `{"detail":[{"type":"greater_than","loc":["body","price"],"msg":"Input should be greater than 0","input":-1,"ctx":{"gt":0}}]}`,
+}
+
+// TestInvalidBodies checks each framework's S2b answer, status and body, so
+// the table in docs/performance.md stays true (go test -v -run
+// InvalidBodies prints them).
 func TestInvalidBodies(t *testing.T) {
 	sc, _ := ScenarioByName("S2b")
 	for _, im := range Impls {
@@ -96,11 +111,29 @@ func TestInvalidBodies(t *testing.T) {
 		if h == nil {
 			continue
 		}
-		req, rewind := newRequest(sc)
-		rewind()
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		t.Logf("%-8s %d %s %s", im.Name, rec.Code, rec.Header().Get("Content-Type"), bytes.TrimSpace(rec.Body.Bytes()))
+		t.Run(im.Name, func(t *testing.T) {
+			req, rewind := newRequest(sc)
+			rewind()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			got := bytes.TrimSpace(rec.Body.Bytes())
+			t.Logf("%-8s %d %s %s", im.Name, rec.Code, rec.Header().Get("Content-Type"), got)
+
+			base := BaseImpl(im.Name)
+			want, ok := invalidBodies[base]
+			if !ok {
+				t.Fatalf("no documented S2b answer for %s: add it to invalidBodies and docs/performance.md", base)
+			}
+			if rec.Code != InvalidStatus[base] {
+				t.Errorf("status %d, want %d", rec.Code, InvalidStatus[base])
+			}
+			if ct := rec.Header().Get("Content-Type"); !strings.Contains(ct, "json") {
+				t.Errorf("Content-Type %q, want JSON", ct)
+			}
+			if !jsonEqual(t, got, []byte(want)) {
+				t.Errorf("body %s\nwant %s", got, want)
+			}
+		})
 	}
 }
 
