@@ -98,7 +98,9 @@ func TestBackgroundRunDrainsOnSIGTERM(t *testing.T) {
 		}()
 		return found
 	}
-	require.Contains(t, bgRecv(t, waitLog("brisk: serving"), "the child to serve"), addr)
+	serving := bgRecv(t, waitLog("brisk: serving"), "the child to serve")
+	require.Contains(t, serving, addr)
+	assert.Contains(t, serving, "docs=http://"+addr+"/docs", "the startup log names the docs URL")
 
 	// One request, over a connection we keep: the server closes it when
 	// it stops serving.

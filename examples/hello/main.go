@@ -1,16 +1,24 @@
-// Command hello is the smallest useful Brisk app: a path parameter, a query
-// model, a JSON body and an error.
+// Command hello is the smallest useful Brisk app: a greeting, a path
+// parameter, a query model, a JSON body and an error.
 //
 //	go run ./examples/hello
+//	curl http://127.0.0.1:8000/
 //	curl http://127.0.0.1:8000/items/1?q=shiny
 package main
 
 import (
 	"log"
+	"net/http"
 	"sync"
 
 	"github.com/briskgo/brisk"
 )
+
+// Welcome is the answer to GET /: where to go next.
+type Welcome struct {
+	Message string `json:"message"`
+	Docs    string `json:"docs"`
+}
 
 // Item is what the API stores.
 type Item struct {
@@ -40,13 +48,23 @@ func main() {
 // newApp builds the app; main_test.go drives it without a network.
 func newApp() *brisk.App {
 	db := &store{items: map[int]Item{1: {Name: "Hammer", Price: 9.5}}, next: 2}
-	app := brisk.New(brisk.Config{Title: "Hello Brisk", Version: "1.0.0"})
+	app := brisk.New(brisk.Config{
+		Title: "Hello Brisk", Version: "1.0.0",
+		License: &brisk.License{Name: "MIT", URL: "https://opensource.org/licenses/MIT"},
+	})
 	app.Provide(func() *store { return db })
+
+	app.Get("/", hello, brisk.Summary("Say hello"))
 
 	app.Get("/items/{id}", readItem, brisk.Summary("Read an item"), brisk.Tags("items"),
 		brisk.Responses(404, "Item not found", nil))
 	app.Post("/items", createItem, brisk.Status(201), brisk.Tags("items"))
 	return app
+}
+
+// hello answers GET /, the first request a newcomer sends.
+func hello(r *http.Request) Welcome {
+	return Welcome{Message: "Hello from Brisk! Try /items/1 or the interactive docs.", Docs: brisk.RootPath(r) + "/docs"}
 }
 
 // readItem answers GET /items/{id}.

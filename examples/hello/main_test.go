@@ -29,7 +29,11 @@ func TestHello(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 
-	code, body := get("GET", "/items/1?q=shiny", "")
+	code, body := get("GET", "/", "")
+	assert.Equal(t, 200, code)
+	assert.JSONEq(t, `{"message":"Hello from Brisk! Try /items/1 or the interactive docs.","docs":"/docs"}`, body)
+
+	code, body = get("GET", "/items/1?q=shiny", "")
 	assert.Equal(t, 200, code)
 	assert.JSONEq(t, `{"id":1,"item":{"name":"Hammer","price":9.5},"q":"shiny"}`, body)
 
