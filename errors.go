@@ -64,6 +64,13 @@ func writeStatus(w http.ResponseWriter, enc *encoder, status int) {
 func asHTTPError(err error) (*HTTPError, bool) {
 	var he *HTTPError
 	ok := errors.As(err, &he)
+	if !ok {
+		// A body read past its limit (an io.Reader body parameter).
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return Error(http.StatusRequestEntityTooLarge, nil), true
+		}
+	}
 	return he, ok
 }
 

@@ -133,13 +133,23 @@ func (c *compiler) addFormField(p openapi.Param) {
 	c.plan.op.Form = append(c.plan.op.Form, p)
 }
 
-// checkForm refuses a route that would read its body both as JSON and as a
-// form.
-func (c *compiler) checkForm(handler any) {
-	if len(c.plan.op.Form) > 0 && c.plan.op.Body != nil {
-		panic(fmt.Sprintf("brisk: %s %s: handler %s: %s reads the body as a form, and a JSON body parameter (%s) reads it as JSON; "+
-			"a request has one body: take form fields only, or a JSON body only",
-			c.method, c.pattern, funcname.WithLine(handler), c.formWhere, c.plan.op.Body))
+// checkBodies refuses a route that would read its body in two ways: as
+// JSON, as a form, raw.
+func (c *compiler) checkBodies(handler any) {
+	op := &c.plan.op
+	var ways []string
+	if op.Body != nil {
+		ways = append(ways, fmt.Sprintf("a JSON body parameter (%s) reads it as JSON", op.Body))
+	}
+	if len(op.Form) > 0 {
+		ways = append(ways, c.formWhere+" reads it as a form")
+	}
+	if op.RawBody {
+		ways = append(ways, c.rawWhere+" reads it raw")
+	}
+	if len(ways) > 1 {
+		panic(fmt.Sprintf("brisk: %s %s: handler %s: %s; a request has one body: read it one way",
+			c.method, c.pattern, funcname.WithLine(handler), strings.Join(ways, ", and ")))
 	}
 }
 

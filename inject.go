@@ -90,6 +90,7 @@ type compiler struct {
 	visiting  []*provider
 	seenParam map[string]bool
 	formWhere string // the last form field compiled, for messages
+	rawWhere  string // the last raw body parameter compiled, for messages
 }
 
 // compileRoute builds the plan for handler on a route. It panics, naming the
@@ -130,7 +131,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	h := c.compileCall(handler, roleHandler)
 	c.plan.steps = append(c.plan.steps, h)
 	c.plan.handler = h
-	c.checkForm(handler)
+	c.checkBodies(handler)
 	c.plan.nslots = len(c.slots)
 	c.plan.commits = commitSlots(c.plan.steps)
 	for _, s := range c.plan.steps {
@@ -201,6 +202,13 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 			s := c.need(prov, where)
 			cp.deps = append(cp.deps, s)
 			cp.binders[i] = bindSlot(s)
+		case pt == rawBodyType || pt == readerType:
+			cp.binders[i], ranks[i] = bindRawBody, rankBody
+			if pt == readerType {
+				cp.binders[i] = bindReader
+			}
+			c.plan.op.RawBody = true
+			c.rawWhere = where()
 		case isRequestModel(pt):
 			c.infer(pt, where)
 			cp.binders[i], ranks[i] = c.modelBinder(pt, where), rankModel

@@ -374,6 +374,9 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 			Required: op.BodyRequired,
 		}
 	}
+	if op.RawBody {
+		o.RequestBody = &requestBodyObject{Content: map[string]mediaObject{"application/octet-stream": {Schema: fileSchema()}}}
+	}
 	if len(op.Form) > 0 {
 		rb, err := g.formBody(op.Form, id)
 		if err != nil {

@@ -81,6 +81,10 @@ type Operation struct {
 	// otherwise.
 	Form []Param
 
+	// RawBody: the body is read as it is (any content type), documented
+	// as application/octet-stream.
+	RawBody bool
+
 	Status   int          // the success status (200 unless brisk.Status says otherwise)
 	Response reflect.Type // the success response's Go type; nil: unknown or none (204)
 
