@@ -126,7 +126,7 @@ func TestFormRegistrationMistakes(t *testing.T) {
 			return in.A
 		})
 	})
-	assert.Contains(t, msg, "reads the body as a form")
+	assert.Contains(t, msg, "reads it as a form")
 	assert.Contains(t, msg, `form "a"`)
 
 	msg = panicMessage(func() {
