@@ -36,17 +36,20 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+# files counts the inputs in a corpus folder; a target without one has 0
+# (ls on a missing folder fails, and pipefail would end the script).
+files() { if [ -d "$1" ]; then find "$1" -type f | wc -l; else echo 0; fi; }
 for entry in "${targets[@]}"; do
   pkg="${entry% *}"; name="${entry#* }"
   echo "-- fuzz $name in ./$pkg for $FUZZTIME"
   corpus="./$pkg/testdata/fuzz/$name"
-  before="$(ls "$corpus" 2>/dev/null | wc -l)"
+  before="$(files "$corpus")"
   ok=0
   for attempt in 1 2; do
     if go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -parallel "$PARALLEL" "./$pkg/" >"$log" 2>&1; then
       ok=1; break
     fi
-    after="$(ls "$corpus" 2>/dev/null | wc -l)"
+    after="$(files "$corpus")"
     # Only the coordinator's deadline race, with no input written, is retried.
     if [ "$after" -ne "$before" ] || ! grep -q 'context deadline exceeded' "$log" || [ "$attempt" -eq 2 ]; then
       break
