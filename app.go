@@ -66,7 +66,8 @@ type App struct {
 	// mounted are the Apps Mount serves, shut down with this one.
 	mounted []*App
 
-	servers []*http.Server // set up by ConfigureServer (Run's among them)
+	servers  []*http.Server // set up by ConfigureServer (Run's among them)
+	shutDown bool           // Shutdown has been called: no server may start; under mu
 	// onShutdown holds OnShutdown's hooks, in registration order.
 	onShutdown []func(context.Context) error
 	conns      connWatches
@@ -85,7 +86,7 @@ func New(cfg ...Config) *App {
 		mux:       chi.NewMux(),
 		routes:    make(map[string]*patternRoutes),
 		validator: validation.New(),
-		runner:    background.NewRunner(background.RunnerConfig{Logger: c.Logger, MaxConcurrent: c.MaxConcurrentTasks}),
+		runner:    background.NewRunner(background.RunnerConfig{Logger: c.Logger, MaxConcurrent: c.MaxConcurrentTasks, TaskTimeout: c.TaskTimeout}),
 	}
 	a.root = &Router{app: a}
 	a.states.New = func() any { return newReqState(a) }

@@ -93,10 +93,36 @@ type Config struct {
 	// once; more are queued, never dropped (default: background's).
 	MaxConcurrentTasks int
 
+	// TaskTimeout bounds each background task: its context ends after
+	// TaskTimeout, and a task still running a moment later is abandoned
+	// (logged, left running) so that the tasks after it go on (default 0:
+	// none; a task that never returns then holds one of the
+	// MaxConcurrentTasks workers for good, while the others go on). See
+	// background.RunnerConfig.TaskTimeout.
+	TaskTimeout time.Duration
+
 	// ReadHeaderTimeout and IdleTimeout configure the server Run starts
 	// (defaults 10s and 120s).
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
+
+	// ReadBodyTimeout is the longest a request body read may wait for the
+	// client to send data, on the server Run starts (default 20s; negative:
+	// none). It is a deadline per read, moved forward as data arrives, so
+	// an upload of any length passes while data keeps coming.
+	ReadBodyTimeout time.Duration
+	// MinReadBodyRate is the slowest a request body may arrive, in bytes
+	// per second on average over the time spent waiting for it, after a
+	// first ReadBodyTimeout of grace (default 1024; negative: none). Time
+	// the handler spends between reads does not count.
+	MinReadBodyRate int64
+	// WriteTimeout is the longest a write to the client may block, on the
+	// server Run starts (default 20s; negative: none). Unlike
+	// http.Server.WriteTimeout it bounds each write of up to 64 KiB and
+	// each flush, not the whole response, so streams and server-sent
+	// events go on for as long as the client reads them, and a client
+	// that stops reading is cut off.
+	WriteTimeout time.Duration
 
 	// DisableRedirectSlashes turns off redirecting "/items/" to "/items" (or
 	// back) when only the other form is routed, which is on by default as in
@@ -138,7 +164,20 @@ func (c Config) withDefaults() Config {
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = 120 * time.Second
 	}
+	c.ReadBodyTimeout = defaultDuration(c.ReadBodyTimeout, 20*time.Second)
+	c.WriteTimeout = defaultDuration(c.WriteTimeout, 20*time.Second)
+	if c.MinReadBodyRate == 0 {
+		c.MinReadBodyRate = 1024
+	}
 	return c
+}
+
+// defaultDuration is d, or def when d is 0; a negative d (off) stays.
+func defaultDuration(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }
 
 func defaultURL(u, def string) string {

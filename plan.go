@@ -48,14 +48,16 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		}
 		out := c.fn.Call(args[:len(c.binders)])
 		clear(args)
-		if err := errorOf(out, c.results); err != nil {
-			st.app.writeError(st, p.router, w, r, err)
-			return
-		}
+		// A cleanup returned with an error still runs: the provider may
+		// have opened something before it failed.
 		if c.results.cleanupIdx >= 0 {
 			if f := out[c.results.cleanupIdx]; !f.IsNil() {
 				st.cleanups = append(st.cleanups, f.Interface().(func()))
 			}
+		}
+		if err := errorOf(out, c.results); err != nil {
+			st.app.writeError(st, p.router, w, r, err)
+			return
 		}
 		switch {
 		case c.slot >= 0:

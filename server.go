@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/briskgo/brisk/internal/funcname"
 )
@@ -23,7 +24,16 @@ import (
 // Run serves the app on addr (default: HOST and PORT from the environment,
 // else 127.0.0.1:8000) until SIGINT or SIGTERM, then shuts down gracefully:
 // in-flight requests finish and queued background tasks run, within
-// Config.ShutdownTimeout.
+// Config.ShutdownTimeout, and Run returns what Shutdown returned. Its server
+// cuts off slow clients: see Config.ReadHeaderTimeout, ReadBodyTimeout,
+// MinReadBodyRate, WriteTimeout and IdleTimeout.
+//
+// A Shutdown called by the program also ends Run: it returns nil as soon as
+// its server has stopped accepting connections (as net/http's Serve returns
+// http.ErrServerClosed then), so the program must wait for Shutdown itself
+// to return before it exits. Run on an app that Shutdown has been called on,
+// or whose Shutdown wins the race with it, serves nothing and returns
+// http.ErrServerClosed.
 func (a *App) Run(addr ...string) error {
 	address := listenAddr(addr)
 	a.freeze()
@@ -34,18 +44,27 @@ func (a *App) Run(addr ...string) error {
 			return fmt.Errorf("brisk: building the OpenAPI document: %w", err)
 		}
 	}
+	if a.isShutDown() {
+		return http.ErrServerClosed
+	}
 	ln, err := net.Listen("tcp", address)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Addr:              address,
+		Handler:           newDeadlines(a),
 		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
 		IdleTimeout:       a.cfg.IdleTimeout,
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn),
 	}
-	a.ConfigureServer(srv)
+	if !a.configureServer(srv) {
+		// Shutdown came first: its servers are stopped, and this one
+		// must not start.
+		ln.Close()
+		return http.ErrServerClosed
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if a.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
@@ -96,7 +115,25 @@ func listenAddr(addr []string) string {
 // them such tasks may start a few microseconds before the client has the
 // final bytes (see docs/background-tasks.md). Shutdown also shuts srv down,
 // before it waits for background tasks. Call it before srv starts serving.
+//
+// ConfigureServer leaves srv's timeouts alone: unlike Run's, srv cuts off
+// no slow client unless its own ReadHeaderTimeout, ReadTimeout and
+// WriteTimeout say so. On an app that Shutdown has been called on, srv is
+// closed at once, so its Serve returns http.ErrServerClosed.
 func (a *App) ConfigureServer(srv *http.Server) {
+	if !a.configureServer(srv) {
+		srv.Close()
+	}
+}
+
+// configureServer is ConfigureServer; it reports false, and leaves srv
+// alone, when Shutdown has been called.
+func (a *App) configureServer(srv *http.Server) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.shutDown {
+		return false
+	}
 	if srv.Handler == nil {
 		srv.Handler = a
 	}
@@ -113,26 +150,36 @@ func (a *App) ConfigureServer(srv *http.Server) {
 			prevState(c, state)
 		}
 	}
-	a.mu.Lock()
 	a.servers = append(a.servers, srv)
-	a.mu.Unlock()
+	return true
+}
+
+// isShutDown reports whether Shutdown has been called.
+func (a *App) isShutDown() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.shutDown
 }
 
 // Shutdown stops the servers Run started or ConfigureServer set up (if any),
 // waits for their in-flight requests, then waits for every queued
 // background task, until ctx ends. On an app driven by ServeHTTP alone it
-// only waits for background tasks.
+// only waits for background tasks. From its call on, Run and the servers
+// of ConfigureServer serve nothing more.
+//
+// Clients do not decide when it returns: when ctx has a deadline, the
+// connections still open a quarter of the time before it (at most 5s
+// before) are closed, a Warn record says so, and Shutdown waits for their
+// handlers to return, then for the background tasks, until the deadline. A
+// connection cut so is not an error; Shutdown returns one when background
+// tasks are abandoned, when handlers are still running at the deadline, or
+// when an OnShutdown hook fails.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.mu.Lock()
+	a.shutDown = true
 	servers := append([]*http.Server(nil), a.servers...)
 	a.mu.Unlock()
-	var errs []error
-	for _, srv := range servers {
-		// A server already closed by its owner has nothing left to stop.
-		if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
-			errs = append(errs, err)
-		}
-	}
+	errs := a.stopServers(ctx, servers)
 	if err := a.runner.Shutdown(ctx); err != nil {
 		errs = append(errs, err)
 	}
@@ -143,6 +190,51 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	errs = append(errs, a.runShutdownHooks(ctx)...)
 	return errors.Join(errs...)
+}
+
+// stopServers shuts the servers down, together, and closes the connections
+// still open shortly before ctx's deadline (see Shutdown), then waits for
+// their handlers until the deadline. It returns the errors that are the
+// app's, not its clients'.
+func (a *App) stopServers(ctx context.Context, servers []*http.Server) []error {
+	if len(servers) == 0 {
+		return nil
+	}
+	drain := ctx
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		drain, cancel = context.WithDeadline(ctx, dl.Add(-min(time.Until(dl)/4, 5*time.Second)))
+		defer cancel()
+	}
+	errs := make([]error, len(servers))
+	var wg sync.WaitGroup
+	for i, srv := range servers {
+		wg.Go(func() { errs[i] = srv.Shutdown(drain) })
+	}
+	wg.Wait()
+	var out []error
+	cut := false
+	for i, err := range errs {
+		switch {
+		case err == nil || errors.Is(err, net.ErrClosed):
+			// A server already closed by its owner has nothing left to
+			// stop.
+		case drain.Err() != nil && errors.Is(err, drain.Err()):
+			cut = true
+			_ = servers[i].Close()
+		default:
+			out = append(out, err)
+		}
+	}
+	if !cut {
+		return out
+	}
+	a.cfg.Logger.Warn("brisk: shutdown: closed the connections still open",
+		slog.Int("connections", a.conns.open()), slog.Any("reason", drain.Err()))
+	if err := a.conns.wait(ctx); err != nil {
+		out = append(out, fmt.Errorf("brisk: shutdown: handlers still running after their connections were closed: %w", err))
+	}
+	return out
 }
 
 // OnShutdown registers fn to run when the app shuts down (Shutdown, or Run
@@ -220,14 +312,24 @@ func (cw *connWatch) finished() {
 }
 
 // connWatches maps the connections of servers set up by ConfigureServer to
-// their watches: ConnContext sees a connection first, ConnState after.
+// their watches: ConnContext sees a connection first, ConnState after. It
+// counts them too, for Shutdown to wait for the handlers of the
+// connections it closed: net/http reports a connection closed only once
+// its handler has returned.
 type connWatches struct {
 	m sync.Map // net.Conn → *connWatch
+
+	mu    sync.Mutex
+	n     int           // connections in m
+	empty chan struct{} // closed when n drops to 0 while wait waits
 }
 
 // connContext is the ConnContext hook: a watch per connection.
 func (ws *connWatches) connContext(ctx context.Context, c net.Conn) context.Context {
 	cw := &connWatch{}
+	ws.mu.Lock()
+	ws.n++
+	ws.mu.Unlock()
 	ws.m.Store(c, cw)
 	return context.WithValue(ctx, connWatchKey{}, cw)
 }
@@ -242,7 +344,41 @@ func (ws *connWatches) connState(c net.Conn, state http.ConnState) {
 	case http.StateClosed, http.StateHijacked:
 		if cw, ok := ws.m.LoadAndDelete(c); ok {
 			cw.(*connWatch).finished()
+			ws.mu.Lock()
+			ws.n--
+			if ws.n == 0 && ws.empty != nil {
+				close(ws.empty)
+				ws.empty = nil
+			}
+			ws.mu.Unlock()
 		}
+	}
+}
+
+// open reports how many connections are open (hijacked ones excepted).
+func (ws *connWatches) open() int {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.n
+}
+
+// wait waits until no connection is open, or ctx ends.
+func (ws *connWatches) wait(ctx context.Context) error {
+	ws.mu.Lock()
+	if ws.n == 0 {
+		ws.mu.Unlock()
+		return nil
+	}
+	if ws.empty == nil {
+		ws.empty = make(chan struct{})
+	}
+	empty := ws.empty
+	ws.mu.Unlock()
+	select {
+	case <-empty:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -38,6 +38,15 @@ type RunnerConfig struct {
 	// FIFO queue. 0 means DefaultMaxConcurrent. A negative value panics in
 	// NewRunner, as any misconfiguration is best found at startup.
 	MaxConcurrent int
+
+	// TaskTimeout bounds each task: its context ends after TaskTimeout,
+	// and a task still running a moment later is abandoned (logged at
+	// Error level, left running, as Go cannot stop it) and its list goes
+	// on. A task then runs on a goroutine of its own. 0 means no timeout:
+	// a task that never returns holds its list, and one of the
+	// MaxConcurrent workers, for good, while the other lists go on. A
+	// negative value panics in NewRunner.
+	TaskTimeout time.Duration
 }
 
 // Runner runs the task lists of finished requests in the background.
@@ -94,8 +103,14 @@ type Runner struct {
 
 	tasks sync.Pool // of *list that have run: see newTasks
 
-	log *slog.Logger // nil: slog.Default() when a record is written
-	max int
+	log         *slog.Logger // nil: slog.Default() when a record is written
+	max         int
+	taskTimeout time.Duration // 0: none
+
+	// warnQueue is the queue length whose reaching is logged next: it
+	// doubles each time, and goes back to the package's warnQueue once the
+	// queue is empty. Under mu.
+	warnQueue int32
 
 	// ctx is the context given to tasks: not tied to any request, cancelled
 	// when a Shutdown deadline passes.
@@ -116,7 +131,11 @@ func NewRunner(cfg RunnerConfig) *Runner {
 		panic(fmt.Sprintf("background: NewRunner: MaxConcurrent is %d; want 0 (the default, %d) or more",
 			cfg.MaxConcurrent, DefaultMaxConcurrent))
 	}
-	r := &Runner{log: cfg.Logger, max: cfg.MaxConcurrent, idleTimeout: idleTimeout, base: time.Now()}
+	if cfg.TaskTimeout < 0 {
+		panic(fmt.Sprintf("background: NewRunner: TaskTimeout is %s; want 0 (none) or more", cfg.TaskTimeout))
+	}
+	r := &Runner{log: cfg.Logger, max: cfg.MaxConcurrent, taskTimeout: cfg.TaskTimeout,
+		idleTimeout: idleTimeout, base: time.Now(), warnQueue: warnQueue}
 	if r.max == 0 {
 		r.max = DefaultMaxConcurrent
 	}
@@ -262,9 +281,26 @@ func (r *Runner) start(t *Tasks, n int, after func(), wait <-chan struct{}, meth
 	r.mu.Lock()
 	r.queue.push(j)
 	w, st := r.wakeOne()
+	queued := r.queue.n
+	if queued >= r.warnQueue {
+		r.warnQueue *= 2
+	} else {
+		queued = 0
+	}
 	r.mu.Unlock()
 	r.launch(w, st)
+	if queued > 0 {
+		r.logger().LogAttrs(context.Background(), slog.LevelWarn,
+			"background: task lists are queueing up; every worker is busy",
+			slog.Int("queued", int(queued)), slog.Int("workers", r.max))
+	}
 }
+
+// warnQueue is the first queue length that start logs: far more than a
+// burst of requests queues for a moment, so that a record means the workers
+// do not keep up (tasks blocked, or too slow for the request rate). Each
+// further record is at twice the length of the last.
+const warnQueue = 1024
 
 // Shutdown waits for every queued and running task list, tasks and after
 // funcs alike, including lists scheduled while it waits. It returns nil once

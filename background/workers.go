@@ -304,6 +304,9 @@ func (r *Runner) take(w *worker) bool {
 		}
 		if j, ok := r.queue.pop(); ok {
 			r.pops++
+			if r.queue.n == 0 {
+				r.warnQueue = warnQueue // drained: the next build-up is news again
+			}
 			w.j, w.busy = j, true
 			var next *worker
 			start := false
@@ -345,6 +348,15 @@ func (r *Runner) runTask(j *job, tk *task) {
 	if r.ctx.Err() != nil {
 		return // abandoned by Shutdown: counted in its log record
 	}
+	if r.taskTimeout > 0 {
+		r.runTimed(tk, j.method, j.path)
+		return
+	}
+	r.runLogged(r.ctx, tk, j.method, j.path)
+}
+
+// runLogged runs tk with ctx and logs its error, panic or Goexit.
+func (r *Runner) runLogged(ctx context.Context, tk *task, method, path string) {
 	returned := false
 	defer func() {
 		if returned {
@@ -352,21 +364,59 @@ func (r *Runner) runTask(j *job, tk *task) {
 		}
 		if v := recover(); v != nil {
 			r.logger().LogAttrs(context.Background(), slog.LevelError, "background: task panicked",
-				slog.String("task", tk.name()), slog.String("method", j.method), slog.String("path", j.path),
+				slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path),
 				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			return
 		}
 		r.logger().LogAttrs(context.Background(), slog.LevelError, "background: task called runtime.Goexit",
-			slog.String("task", tk.name()), slog.String("method", j.method), slog.String("path", j.path))
+			slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path))
 	}()
-	err := tk.run(r.ctx)
+	err := tk.run(ctx)
 	returned = true
 	if err != nil {
 		r.logger().LogAttrs(context.Background(), slog.LevelError, "background: task failed",
-			slog.String("task", tk.name()), slog.String("method", j.method), slog.String("path", j.path),
+			slog.String("task", tk.name()), slog.String("method", method), slog.String("path", path),
 			slog.Any("error", err))
 	}
 }
+
+// runTimed runs tk under RunnerConfig.TaskTimeout: on a goroutine of its
+// own, with a context that ends at the timeout, so that the worker can stop
+// waiting for a task that ignores its context and go on with the list.
+// Such a task is abandoned, logged, and left running: Go cannot stop it. It
+// gets copies of its call values, as the list's storage is reused once the
+// list is done.
+func (r *Runner) runTimed(tk *task, method, path string) {
+	own := task{fn: tk.fn, shape: tk.shape}
+	if tk.call != nil {
+		own.call = append([]reflect.Value(nil), tk.call...)
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, r.taskTimeout)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.runLogged(ctx, &own, method, path)
+	}()
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+	}
+	select {
+	case <-done: // returned as its context ended, as it should
+	case <-time.After(timeoutGrace):
+		r.logger().LogAttrs(context.Background(), slog.LevelError,
+			"background: task still running after its timeout; abandoned, the list goes on",
+			slog.String("task", own.name()), slog.String("method", method), slog.String("path", path),
+			slog.Duration("timeout", r.taskTimeout))
+	}
+}
+
+// timeoutGrace is how long a task whose context has ended (TaskTimeout, or
+// a Shutdown deadline) has to return before its worker gives up on it: a
+// task that honours its context returns well within it.
+const timeoutGrace = 100 * time.Millisecond
 
 // runAfter calls j's after func, logging a panic or Goexit instead of
 // letting it end the process.
