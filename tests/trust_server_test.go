@@ -422,9 +422,9 @@ func TestBlockedTaskDoesNotStallLaterTasks(t *testing.T) {
 	app, logs := quietApp(brisk.Config{MaxConcurrentTasks: 1, TaskTimeout: 200 * time.Millisecond})
 	release := make(chan struct{})
 	defer close(release)
-	second := make(chan struct{}, 1)
+	started, second := make(chan struct{}, 1), make(chan struct{}, 1)
 	app.Post("/block", func(bg *brisk.BackgroundTasks) string {
-		bg.AddTask(func() { <-release }) // ignores every context
+		bg.AddTask(func() { started <- struct{}{}; <-release }) // ignores every context
 		return "queued"
 	})
 	app.Post("/next", func(bg *brisk.BackgroundTasks) string {
@@ -433,6 +433,7 @@ func TestBlockedTaskDoesNotStallLaterTasks(t *testing.T) {
 	})
 	srv := serve(t, app)
 	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/block"}).Status)
+	bgRecv(t, started, "the blocking task to hold the only worker")
 	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/next"}).Status)
 	bgRecv(t, second, "the next request's task")
 	assert.Contains(t, logs.String(), "background: task still running after its timeout; abandoned, the list goes on")
