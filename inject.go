@@ -305,6 +305,7 @@ func (c *compiler) describe(opts *routeOptions, handler any, h *callPlan) {
 	op.Method, op.Pattern = c.method, c.pattern
 	op.OperationID, op.Summary, op.Description = opts.operationID, opts.summary, opts.description
 	op.Tags, op.Deprecated, op.Responses = opts.tags, opts.deprecated, opts.responses
+	op.ValidationResponse = opts.validationResponse
 	op.Examples = opts.examples
 	op.Status = c.plan.status
 	if f := funcname.Of(handler); f != "" {

@@ -28,7 +28,9 @@ type routeOptions struct {
 	examples     []openapi.Example
 	maxBody      int64 // 0: the App's Config.MaxBodyBytes
 	hidden       bool
-	scopes       []string // Scopes
+	// validationResponse replaces the documented 422 (ValidationResponse).
+	validationResponse *openapi.Response
+	scopes             []string // Scopes
 
 	eventStream  bool // EventStream: Server-Sent Events (sse.go)
 	keepAlive    time.Duration
@@ -102,4 +104,16 @@ func Responses(status int, description string, body any, more ...ResponseOption)
 	return func(o *routeOptions) {
 		o.responses = append(o.responses, r)
 	}
+}
+
+// ValidationResponse documents the answer invalid input gets when an error
+// handler of *ValidationError changes it (see HandleError): it replaces the
+// default 422 response in the document of every route that validates
+// input, with status, description and body as Responses takes them. Give
+// it to a Group to cover the group's routes.
+func ValidationResponse(status int, description string, body any, more ...ResponseOption) RouteOption {
+	var declared routeOptions
+	Responses(status, description, body, more...)(&declared) // its checks and defaults
+	r := declared.responses[0]
+	return func(o *routeOptions) { o.validationResponse = &r }
 }

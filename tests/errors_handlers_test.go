@@ -456,3 +456,28 @@ func docOf(t *testing.T, s *httptest.Server, path ...string) map[string]any {
 	require.NoError(t, json.NewDecoder(strings.NewReader(res.Body)).Decode(&doc))
 	return doc
 }
+
+// ValidationResponse keeps the document true when a handler changes the
+// 422: the declared answer replaces it on routes that validate input.
+func TestValidationResponseDocumented(t *testing.T) {
+	app := newTutorial004(t)
+	api := app.Group("/api", brisk.ValidationResponse(400, "Validation errors", "", brisk.ResponseContentType("text/plain")))
+	api.Get("/items/{item_id}", func(itemID int) int { return itemID })
+	api.Get("/plain", func() string { return "no input" })
+	srv := serve(t, app)
+	res := do(t, srv, "GET", "/api/items/x", "")
+	assert.Equal(t, 400, res.Status)
+	assert.True(t, strings.HasPrefix(res.Body, "Validation errors:"))
+
+	paths := docOf(t, srv)["paths"].(map[string]any)
+	responses := func(p string) map[string]any {
+		return paths[p].(map[string]any)["get"].(map[string]any)["responses"].(map[string]any)
+	}
+	item := responses("/api/items/{item_id}")
+	assert.NotContains(t, item, "422")
+	assertJSON(t, `{"description":"Validation errors","content":{"text/plain":{"schema":{"type":"string"}}}}`, result{Body: mustJSON(t, item["400"])})
+	assert.Equal(t, []string{"200"}, keys(responses("/api/plain")))
+	// Routes without the option keep FastAPI's 422 (as FastAPI documents
+	// it even with a handler).
+	assert.Contains(t, responses("/items/{item_id}"), "422")
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -175,6 +176,9 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		g.collect(op.Response)
 		for _, r := range op.Responses {
 			g.collect(r.Type)
+		}
+		if op.ValidationResponse != nil {
+			g.collect(op.ValidationResponse.Type)
 		}
 	}
 	g.assignNames()
@@ -405,7 +409,11 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 		success.Content = map[string]mediaObject{"application/json": {Schema: s}}
 	}
 	o.Responses[strconv.Itoa(status)] = success
-	for _, r := range op.Responses {
+	responses := op.Responses
+	if op.ValidationResponse != nil && op.CanFail422 {
+		responses = append(slices.Clone(responses), *op.ValidationResponse)
+	}
+	for _, r := range responses {
 		if r.Status < 100 || r.Status > 599 {
 			return nil, fmt.Errorf("openapi: declared response status %d is not an HTTP status", r.Status)
 		}
@@ -436,10 +444,10 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 	if err := applyExamples(o, op.Examples); err != nil {
 		return nil, err
 	}
-	if _, declared := o.Responses["422"]; op.CanFail422 && !declared && op.ProblemDetails {
+	if _, declared := o.Responses["422"]; op.CanFail422 && !declared && op.ValidationResponse == nil && op.ProblemDetails {
 		o.Responses["422"] = &responseObject{Description: "Validation Error", Content: g.problemContent()}
 	}
-	if _, declared := o.Responses["422"]; op.CanFail422 && !declared {
+	if _, declared := o.Responses["422"]; op.CanFail422 && !declared && op.ValidationResponse == nil {
 		o.Responses["422"] = &responseObject{
 			Description: "Validation Error",
 			Content: map[string]mediaObject{"application/json": {

@@ -97,6 +97,9 @@ type Operation struct {
 
 	// Responses are extra responses declared with a route option.
 	Responses []Response
+	// ValidationResponse, when set, is documented instead of the default
+	// 422 on a route that validates input (CanFail422).
+	ValidationResponse *Response
 
 	// Examples are the examples given by route options.
 	Examples []Example
