@@ -166,3 +166,30 @@ func keys(m map[string]any) []string {
 	}
 	return out
 }
+
+// Non-JSON responses are documented with their media types when the route
+// says so (docs/openapi.md's recipe).
+func TestDocumentNonJSONResponses(t *testing.T) {
+	app := brisk.New()
+	app.Get("/page", func() *brisk.Response { return brisk.HTML(200, "<h1>hi</h1>") },
+		brisk.Responses(200, "The page", "", brisk.ResponseContentType("text/html")))
+	app.Get("/report.pdf", func() *brisk.Response { return brisk.Blob(200, "application/pdf", []byte("%PDF")) },
+		brisk.Responses(200, "The report", nil, brisk.ResponseContentType("application/pdf")))
+	app.Get("/old", func() *brisk.Response { return brisk.Redirect(307, "/new") }, brisk.Status(307),
+		brisk.Responses(307, "Moved", nil, brisk.ResponseContentType("text/plain"), brisk.ResponseHeader("Location", "Where it went", "/new")))
+	srv := serve(t, app)
+	res := do(t, srv, "GET", "/page", "")
+	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
+	assert.Equal(t, "application/pdf", do(t, srv, "GET", "/report.pdf", "").Header.Get("Content-Type"))
+	paths := docOf(t, srv)["paths"].(map[string]any)
+	get := func(p string) string {
+		return mustJSON(t, paths[p].(map[string]any)["get"].(map[string]any)["responses"])
+	}
+	assertJSON(t, `{"200":{"description":"The page","content":{"text/html":{"schema":{"type":"string"}}}}}`, result{Body: get("/page")})
+	assertJSON(t, `{"200":{"description":"The report","content":{"application/pdf":{}}}}`, result{Body: get("/report.pdf")})
+	assertJSON(t, `{"307":{"description":"Moved","content":{"text/plain":{"schema":{"type":"string"}}},
+		"headers":{"Location":{"description":"Where it went","example":"/new","schema":{"type":"string"}}}}}`, result{Body: get("/old")})
+	res = do(t, srv, "GET", "/old", "")
+	assert.Equal(t, 307, res.Status)
+	assert.Equal(t, "/new", res.Header.Get("Location"))
+}
