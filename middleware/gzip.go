@@ -1,3 +1,7 @@
+// GZip: response compression on klauspost/compress's gzhttp, with the
+// rules Brisk adds (q-values, whole-body minimum size, exclusions, Vary,
+// flushes, the per-response opt-out) and its gzip and identity writers.
+
 package middleware
 
 import (

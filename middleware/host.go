@@ -1,3 +1,7 @@
+// Helpers the host-aware middleware share: parsing and validating Host
+// headers, the request's scheme and target, 307 redirects, plain-text
+// answers.
+
 package middleware
 
 import (

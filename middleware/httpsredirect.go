@@ -1,3 +1,6 @@
+// HTTPSRedirect: sending plain-HTTP (and ws) requests to their https (wss)
+// address with a 307.
+
 package middleware
 
 import (

@@ -1,3 +1,6 @@
+// Vary header helpers: whether a token is already covered, and adding one
+// once.
+
 package middleware
 
 import (

@@ -1,3 +1,6 @@
+// Integers and floats from parameter text: range-checked signed and
+// unsigned decoders, the float forms pydantic accepts, and their 422 errors.
+
 package decode
 
 import (

@@ -1,3 +1,7 @@
+// Times and durations from parameter text, as pydantic reads them:
+// RFC 3339 datetimes, dates, Unix timestamps, ISO 8601 and clock durations,
+// with speedate's reasons when they fail.
+
 package decode
 
 import (
@@ -502,6 +506,33 @@ func parseNumberFrac(s string, i int) (v uint64, frac float64, hasFrac bool, nex
 	return v, 0, false, i, ""
 }
 
+// durationUnit is the size of an ISO 8601 duration unit: in seconds after
+// the T (H, M, S), in days before it (Y as 365, M as 30, W, D).
+func durationUnit(unit byte, afterT bool) (uint64, string) {
+	if afterT {
+		switch unit {
+		case 'H':
+			return 3600, ""
+		case 'M':
+			return 60, ""
+		case 'S':
+			return 1, ""
+		}
+		return 0, errDurationTimeUnit
+	}
+	switch unit {
+	case 'Y':
+		return 365, ""
+	case 'M':
+		return 30, ""
+	case 'W':
+		return 7, ""
+	case 'D':
+		return 1, ""
+	}
+	return 0, errDurationDateUnit
+}
+
 // parseISODuration reads "P…" (s starts at the 'P'; signed tells whether a
 // sign preceded it).
 func parseISODuration(s string, signed bool) (span, string) {
@@ -530,49 +561,26 @@ func parseISODuration(s string, signed bool) (span, string) {
 		if i < len(s) {
 			unit = s[i]
 		}
+		mult, reason := durationUnit(unit, gotT)
+		if reason != "" {
+			return sp, reason
+		}
 		if gotT {
-			var mult uint64
-			switch unit {
-			case 'H':
-				mult = 3600
-			case 'M':
-				mult = 60
-			case 'S':
-				mult = 1
-			default:
-				return sp, errDurationTimeUnit
-			}
 			sp.second += v * mult
-			if hasFrac {
-				extra := frac * float64(mult)
-				whole := math.Trunc(extra)
-				sp.second += uint64(whole)
-				sp.micro += uint64(math.Round((extra - whole) * 1e6))
-			}
 		} else {
-			var mult uint64
-			switch unit {
-			case 'Y':
-				mult = 365
-			case 'M':
-				mult = 30
-			case 'W':
-				mult = 7
-			case 'D':
-				mult = 1
-			default:
-				return sp, errDurationDateUnit
-			}
 			sp.day += v * mult
-			if hasFrac {
-				extraDays := frac * float64(mult)
-				wholeDays := math.Trunc(extraDays)
+		}
+		if hasFrac {
+			extra := frac * float64(mult)
+			if !gotT {
+				// A fraction of days: whole days, then the seconds left.
+				wholeDays := math.Trunc(extra)
 				sp.day += uint64(wholeDays)
-				extra := (extraDays - wholeDays) * 86_400
-				whole := math.Trunc(extra)
-				sp.second += uint64(whole)
-				sp.micro += uint64(math.Round((extra - whole) * 1e6))
+				extra = (extra - wholeDays) * 86_400
 			}
+			whole := math.Trunc(extra)
+			sp.second += uint64(whole)
+			sp.micro += uint64(math.Round((extra - whole) * 1e6))
 		}
 		if sp.day > maxU32 || sp.second > maxU32 || sp.micro > maxU32 {
 			return sp, errDurationTooLarge

@@ -1,3 +1,6 @@
+// Running an example's main in a child process (the test binary itself),
+// and stopping it with SIGTERM as a process manager would.
+
 package exampletest
 
 import (

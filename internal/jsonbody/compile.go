@@ -1,3 +1,6 @@
+// Compiling a body type into the decoder's node tree: kinds, fields with
+// encoding/json's rules, defaults and the steps to embedded fields.
+
 package jsonbody
 
 import (

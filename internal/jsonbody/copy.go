@@ -1,3 +1,6 @@
+// Copying a decoded value into the caller's, deep for what the decoder
+// built and shallow for types with their own unmarshalling.
+
 package jsonbody
 
 import (

@@ -1,3 +1,7 @@
+// The 422 report of a body encoding/json refused or the rules failed:
+// walking the JSON against the node tree, pydantic's type, message and ctx
+// for each wrong value, lax coercions, and the bounded item list.
+
 package jsonbody
 
 import (
@@ -607,12 +611,9 @@ func quotedOK(n *node, inner []byte) bool {
 	case c == '-' || '0' <= c && c <= '9':
 		z := reflect.New(n.typ).Elem()
 		switch n.kind {
-		case kindInt:
-			x, err := strconv.ParseInt(string(inner), 10, 64)
-			return err == nil && !z.OverflowInt(x)
-		case kindUint:
-			x, err := strconv.ParseUint(string(inner), 10, 64)
-			return err == nil && !z.OverflowUint(x)
+		case kindInt, kindUint:
+			_, err := parseInteger(n.typ, n.kind == kindUint, string(inner))
+			return err == nil
 		case kindFloat:
 			x, err := strconv.ParseFloat(string(inner), n.typ.Bits())
 			return err == nil && !z.OverflowFloat(x)
@@ -740,12 +741,7 @@ func isIntegral(s string) bool {
 
 // intProblem checks a number literal against an integer node.
 func intProblem(n *node, lit string) (string, string, map[string]any) {
-	z := reflect.New(n.typ).Elem()
-	if n.kind == kindInt {
-		if x, err := strconv.ParseInt(lit, 10, 64); err == nil && !z.OverflowInt(x) {
-			return "", "", nil
-		}
-	} else if x, err := strconv.ParseUint(lit, 10, 64); err == nil && !z.OverflowUint(x) {
+	if _, err := parseInteger(n.typ, n.kind == kindUint, lit); err == nil {
 		return "", "", nil
 	}
 	if !isPlainInt(lit) {

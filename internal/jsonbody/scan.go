@@ -1,3 +1,7 @@
+// A scanner over bodies encoding/json has just accepted: skipping values,
+// object members and array elements, key spans, map keys as encoding/json
+// makes them, and the slow path that decodes what the fast path cannot.
+
 package jsonbody
 
 import (
@@ -721,28 +725,34 @@ func (n *node) mapKey(k string, raw []byte) (reflect.Value, error) {
 			return reflect.Value{}, err
 		}
 		return kv.Elem(), nil
-	case keyInt:
-		x, err := strconv.ParseInt(k, 10, 64)
-		kv := reflect.New(kt).Elem()
-		if err == nil && kv.OverflowInt(x) {
-			err = strconv.ErrRange
-		}
-		if err != nil {
-			return reflect.Value{}, err
-		}
-		kv.SetInt(x)
-		return kv, nil
-	case keyUint:
-		x, err := strconv.ParseUint(k, 10, 64)
-		kv := reflect.New(kt).Elem()
-		if err == nil && kv.OverflowUint(x) {
-			err = strconv.ErrRange
-		}
-		if err != nil {
-			return reflect.Value{}, err
-		}
-		kv.SetUint(x)
-		return kv, nil
+	case keyInt, keyUint:
+		return parseInteger(kt, n.key == keyUint, k)
 	}
 	return reflect.ValueOf(k).Convert(kt), nil
+}
+
+// parseInteger parses a base-10 literal into a new value of the integer
+// type t (unsigned for the uint kinds) as encoding/json does: a value that
+// does not fit t is strconv.ErrRange. Map keys, number checks and the 422
+// reasons all use it, so they agree on what fits.
+func parseInteger(t reflect.Type, unsigned bool, s string) (reflect.Value, error) {
+	v := reflect.New(t).Elem()
+	var err error
+	if unsigned {
+		var x uint64
+		if x, err = strconv.ParseUint(s, 10, 64); err == nil && !v.OverflowUint(x) {
+			v.SetUint(x)
+			return v, nil
+		}
+	} else {
+		var x int64
+		if x, err = strconv.ParseInt(s, 10, 64); err == nil && !v.OverflowInt(x) {
+			v.SetInt(x)
+			return v, nil
+		}
+	}
+	if err == nil {
+		err = strconv.ErrRange
+	}
+	return reflect.Value{}, err
 }

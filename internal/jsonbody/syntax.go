@@ -1,3 +1,6 @@
+// The 422 item of a body that is not JSON: json_invalid with the position
+// and the reason FastAPI gives (unexpected end, bad literal, bad string).
+
 package jsonbody
 
 import (

@@ -1,3 +1,6 @@
+// Building the document: its objects (info, paths, operations, parameters,
+// bodies, responses, components) in a fixed key order, from the routes.
+
 package openapi
 
 import (

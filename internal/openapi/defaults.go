@@ -1,3 +1,6 @@
+// Default values in the document: a field's default tag read as the body
+// decoder and the parameter decoder read it.
+
 package openapi
 
 import (

@@ -1,3 +1,6 @@
+// The interactive docs pages: Swagger UI and ReDoc HTML, their pinned
+// assets and the fallbacks when a CDN cannot be reached.
+
 package openapi
 
 import (

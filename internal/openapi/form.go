@@ -1,3 +1,6 @@
+// Form request bodies in the document: Body_<operationId> components under
+// urlencoded or multipart media types, and the file schema.
+
 package openapi
 
 import (

@@ -1,3 +1,6 @@
+// Component names: a Go type's name, qualified by its package path when
+// two types share one, sanitised for OpenAPI.
+
 package openapi
 
 import (

@@ -1,3 +1,6 @@
+// JSON Schemas of Go types: the Schema object, the generator that collects
+// component types, and the schemas of special types (time, bytes, uuid).
+
 package openapi
 
 import (

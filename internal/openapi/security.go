@@ -1,3 +1,6 @@
+// Security schemes in the document: their keys in
+// components.securitySchemes and each operation's requirements.
+
 package openapi
 
 import (

@@ -1,3 +1,6 @@
+// Validation tags in the document: validator/v10 rules as JSON Schema
+// keywords (bounds, lengths, patterns, formats, enums).
+
 package openapi
 
 import (

@@ -1,3 +1,6 @@
+// A failed validator/v10 rule as pydantic's 422 item: its type, message
+// and ctx for bounds, lengths, formats and the rest.
+
 package validation
 
 import (
@@ -372,19 +375,15 @@ func (f Failure) collectionItem(kind reflect.Kind, actual int) (problem.Item, bo
 	if !ok {
 		return problem.Item{}, false
 	}
-	if min >= 0 {
-		return problem.Item{
-			Type: "too_short",
-			Msg: fieldType + " should have at least " + strconv.Itoa(min) + " item" + plural(min) +
-				" after validation, not " + strconv.Itoa(actual),
-			Ctx: map[string]any{"field_type": fieldType, "min_length": min, "actual_length": actual},
-		}, true
+	typ, bound, limit, key := "too_short", "at least", min, "min_length"
+	if min < 0 {
+		typ, bound, limit, key = "too_long", "at most", max, "max_length"
 	}
 	return problem.Item{
-		Type: "too_long",
-		Msg: fieldType + " should have at most " + strconv.Itoa(max) + " item" + plural(max) +
+		Type: typ,
+		Msg: fieldType + " should have " + bound + " " + strconv.Itoa(limit) + " item" + plural(limit) +
 			" after validation, not " + strconv.Itoa(actual),
-		Ctx: map[string]any{"field_type": fieldType, "max_length": max, "actual_length": actual},
+		Ctx: map[string]any{"field_type": fieldType, key: limit, "actual_length": actual},
 	}, true
 }
 

@@ -1,3 +1,6 @@
+// Why an email, URL or UUID is invalid, in the words of the Python
+// libraries FastAPI uses (email-validator, pydantic-core's URL parser).
+
 package validation
 
 import (
@@ -24,26 +27,22 @@ func emailReason(s string) string {
 	if strings.ContainsAny(local, " \t\r\n") {
 		return "The email address contains invalid characters before the @-sign: SPACE."
 	}
-	if strings.HasPrefix(local, ".") {
-		return "An email address cannot start with a period."
-	}
-	if strings.HasSuffix(local, ".") {
-		return "An email address cannot have a period immediately before the @-sign."
-	}
-	if strings.Contains(local, "..") {
-		return "An email address cannot have two periods in a row."
-	}
-	if strings.HasPrefix(domain, ".") {
-		return "An email address cannot have a period immediately after the @-sign."
-	}
-	if strings.HasSuffix(domain, ".") {
-		return "An email address cannot end with a period."
-	}
-	if strings.Contains(domain, "..") {
-		return "An email address cannot have two periods in a row."
-	}
-	if !strings.Contains(domain, ".") {
-		return "The part after the @-sign is not valid. It should have a period."
+	// email-validator's period rules, in the order it checks them.
+	for _, rule := range [...]struct {
+		broken bool
+		reason string
+	}{
+		{strings.HasPrefix(local, "."), "An email address cannot start with a period."},
+		{strings.HasSuffix(local, "."), "An email address cannot have a period immediately before the @-sign."},
+		{strings.Contains(local, ".."), "An email address cannot have two periods in a row."},
+		{strings.HasPrefix(domain, "."), "An email address cannot have a period immediately after the @-sign."},
+		{strings.HasSuffix(domain, "."), "An email address cannot end with a period."},
+		{strings.Contains(domain, ".."), "An email address cannot have two periods in a row."},
+		{!strings.Contains(domain, "."), "The part after the @-sign is not valid. It should have a period."},
+	} {
+		if rule.broken {
+			return rule.reason
+		}
 	}
 	return "The email address is not valid."
 }

@@ -1,3 +1,6 @@
+// S4's payload: about 16 KiB of JSON items, built once and shared by every
+// implementation.
+
 package bench
 
 import (

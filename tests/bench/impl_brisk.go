@@ -1,3 +1,7 @@
+// Brisk, as its design writes it: typed handlers, a provider for the query
+// (tutorial002's getQuery), a validated body struct with brisk.Status(201),
+// plain (app.Use) or call-next (app.Middleware) layers, middleware.GZip.
+
 package bench
 
 import (
@@ -7,10 +11,6 @@ import (
 	"github.com/briskgo/brisk"
 	"github.com/briskgo/brisk/middleware"
 )
-
-// Brisk, as its design writes it: typed handlers, a provider for the query
-// (tutorial002's getQuery), a validated body struct with brisk.Status(201),
-// plain (app.Use) or call-next (app.Middleware) layers, middleware.GZip.
 
 // Query is the optional ?q, as getQuery finds it.
 type Query string

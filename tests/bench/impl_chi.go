@@ -1,3 +1,8 @@
+// Hand-written chi: net/http handlers, chi.URLParam, r.URL.Query(),
+// encoding/json, validator/v10 for the body's rules: the naive code a chi
+// user writes. net/http's ServeMux (impl_nethttp.go) shares the handlers'
+// bodies.
+
 package bench
 
 import (
@@ -10,11 +15,6 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/go-playground/validator/v10"
 )
-
-// Hand-written chi: net/http handlers, chi.URLParam, r.URL.Query(),
-// encoding/json, validator/v10 for the body's rules: the naive code a chi
-// user writes. net/http's ServeMux (impl_nethttp.go) shares the handlers'
-// bodies.
 
 // Item is S2's body with validator/v10 rules (chi, net/http, Echo, Fuego and
 // Brisk all use these tags).

@@ -1,3 +1,6 @@
+// Echo v4: echo.New(), c.Bind then c.Validate with validator/v10 (Echo's
+// documented way), echo's own Gzip middleware for S4.
+
 package bench
 
 import (
@@ -7,9 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 	echomw "github.com/labstack/echo/v4/middleware"
 )
-
-// Echo v4: echo.New(), c.Bind then c.Validate with validator/v10 (Echo's
-// documented way), echo's own Gzip middleware for S4.
 
 type echoValidator struct{ v *validator.Validate }
 

@@ -1,12 +1,3 @@
-package bench
-
-import (
-	"net/http"
-
-	"github.com/go-fuego/fuego"
-	"github.com/klauspost/compress/gzhttp"
-)
-
 // Fuego on its net/http ServeMux, its request logger off (it would log every
 // request) and WithoutLogger (its error handler logs every 4xx through
 // slog.Default; the option points that at io.Discard, for the whole
@@ -18,6 +9,15 @@ import (
 // Known quirk, kept as users get it: with OptionDefaultStatusCode(201) Fuego
 // writes the status before its serializer sets Content-Type, so S2's 201 has
 // no Content-Type header (net/http then sniffs text/plain).
+
+package bench
+
+import (
+	"net/http"
+
+	"github.com/go-fuego/fuego"
+	"github.com/klauspost/compress/gzhttp"
+)
 
 func newFuego(route string) http.Handler {
 	s := fuego.NewServer(

@@ -1,3 +1,6 @@
+// Gin in release mode, gin.New() (no logger, no recovery), binding tags for
+// S2's rules, gin-contrib/gzip for S4.
+
 package bench
 
 import (
@@ -6,9 +9,6 @@ import (
 	ginzip "github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 )
-
-// Gin in release mode, gin.New() (no logger, no recovery), binding tags for
-// S2's rules, gin-contrib/gzip for S4.
 
 // GinItem is S2's body with Gin's binding rules.
 type GinItem struct {

@@ -1,3 +1,8 @@
+// Huma v2 on chi (humachi), huma.DefaultConfig without its create hook (the
+// hook adds "$schema" to every response body and a Link header, which would
+// break parity), Huma's own middleware for S3, chi's Compress for S4 (Huma
+// has no gzip of its own; its router's is the usual choice).
+
 package bench
 
 import (
@@ -9,11 +14,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
-
-// Huma v2 on chi (humachi), huma.DefaultConfig without its create hook (the
-// hook adds "$schema" to every response body and a Link header, which would
-// break parity), Huma's own middleware for S3, chi's Compress for S4 (Huma
-// has no gzip of its own; its router's is the usual choice).
 
 type humaNotifyIn struct {
 	Email string `path:"email"`

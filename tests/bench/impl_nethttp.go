@@ -1,3 +1,7 @@
+// net/http's ServeMux (Go 1.22+ patterns, r.PathValue), the same handler
+// bodies as hand-written chi, gzhttp for S4 (the bare-gzhttp baseline of
+// Brisk's S4 target).
+
 package bench
 
 import (
@@ -5,10 +9,6 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 )
-
-// net/http's ServeMux (Go 1.22+ patterns, r.PathValue), the same handler
-// bodies as hand-written chi, gzhttp for S4 (the bare-gzhttp baseline of
-// Brisk's S4 target).
 
 func newNetHTTP(route string) http.Handler {
 	mux := http.NewServeMux()

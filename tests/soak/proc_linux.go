@@ -1,3 +1,5 @@
+// On Linux the soak server dies with its driver (Pdeathsig).
+
 package main
 
 import (

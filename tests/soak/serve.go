@@ -1,3 +1,7 @@
+// The soak server: a Brisk app with a provider, body and query validation
+// and background tasks (one route blocks its task), counting what it served
+// for /debug/stats and on exit.
+
 package main
 
 import (
