@@ -96,25 +96,10 @@ func (c *compiler) formField(f reflect.StructField, tag string, base uintptr, wh
 	}
 	mf.decode = dec
 	if hasDef {
-		mf.def = []string{def}
-		if shape == decode.Slice {
-			mf.def = []string{}
-			if def != "" {
-				mf.def = strings.Split(def, ",")
-			}
-		}
-		if err := dec(mf.def, reflect.New(f.Type).UnsafePointer()); err != nil {
-			panic(fmt.Sprintf("brisk: %s: default %q: %v", fieldWhere, def, err))
-		}
+		mf.def = tagValues(dec, shape, f.Type, fieldWhere, "default", def)
 	}
 	if hasExample {
-		vals := []string{example}
-		if shape == decode.Slice {
-			vals = strings.Split(example, ",")
-		}
-		if err := dec(vals, reflect.New(f.Type).UnsafePointer()); err != nil {
-			panic(fmt.Sprintf("brisk: %s: example %q: %v", fieldWhere, example, err))
-		}
+		tagValues(dec, shape, f.Type, fieldWhere, "example", example)
 	}
 	mf.slice = shape == decode.Slice
 	mf.required = !hasDef && shape == decode.Scalar

@@ -256,30 +256,12 @@ func (c *compiler) modelField(f reflect.StructField, base uintptr, where func() 
 	}
 	def, hasDef := f.Tag.Lookup("default")
 	if hasDef {
-		mf.def = []string{def}
-		if shape == decode.Slice {
-			// An empty default is an empty list (FastAPI's q: list = []).
-			mf.def = []string{}
-			if def != "" {
-				mf.def = strings.Split(def, ",")
-			}
-		}
-		probe := reflect.New(f.Type)
-		if err := dec(mf.def, probe.UnsafePointer()); err != nil {
-			panic(fmt.Sprintf("brisk: %s: default %q: %v", fieldWhere, def, err))
-		}
+		mf.def = tagValues(dec, shape, f.Type, fieldWhere, "default", def)
 	}
 	mf.required = mf.source == "path" || (!hasDef && shape == decode.Scalar)
 	example, hasExample := f.Tag.Lookup("example")
 	if hasExample {
-		// Read as the default is; a bad example is a mistake found now.
-		vals := []string{example}
-		if shape == decode.Slice {
-			vals = strings.Split(example, ",")
-		}
-		if err := dec(vals, reflect.New(f.Type).UnsafePointer()); err != nil {
-			panic(fmt.Sprintf("brisk: %s: example %q: %v", fieldWhere, example, err))
-		}
+		tagValues(dec, shape, f.Type, fieldWhere, "example", example)
 	}
 	c.addParam(openapi.Param{
 		Name: mf.name, In: mf.source, Type: f.Type, Required: mf.required,
@@ -374,4 +356,23 @@ func (st *reqState) rawInput(f *modelField, r *http.Request) (string, bool) {
 		return "", false
 	}
 	return vals[len(vals)-1], true
+}
+
+// tagValues is a default or example tag's text as the request values it
+// stands for: the text, or for a slice its comma-separated items (an empty
+// text is an empty list, as FastAPI's q: list = []). It is decoded now, as
+// a request's values would be, so that a tag the field's type cannot hold
+// panics at registration, naming the field.
+func tagValues(dec decode.Func, shape decode.Shape, t reflect.Type, where, tag, text string) []string {
+	vals := []string{text}
+	if shape == decode.Slice {
+		vals = []string{}
+		if text != "" {
+			vals = strings.Split(text, ",")
+		}
+	}
+	if err := dec(vals, reflect.New(t).UnsafePointer()); err != nil {
+		panic(fmt.Sprintf("brisk: %s: %s %q: %v", where, tag, text, err))
+	}
+	return vals
 }

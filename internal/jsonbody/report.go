@@ -624,30 +624,33 @@ func quotedOK(n *node, inner []byte) bool {
 	return false
 }
 
+// kindProblem is pydantic's type and message for a JSON value of the wrong
+// type (null among them) where a value of a kind is required, and, for the
+// scalars that can be read from a string, for a string that does not hold
+// one.
+type kindProblem struct{ typ, msg, parsingTyp, parsingMsg string }
+
+var kindProblems = [...]kindProblem{
+	kindBool:     {"bool_type", msgBool, "bool_parsing", msgBoolParsing},
+	kindInt:      {"int_type", msgInt, "int_parsing", msgIntParsing},
+	kindUint:     {"int_type", msgInt, "int_parsing", msgIntParsing},
+	kindFloat:    {"float_type", msgFloat, "float_parsing", msgFloatParsing},
+	kindNumber:   {"float_type", msgFloat, "float_parsing", msgFloatParsing},
+	kindString:   {typ: "string_type", msg: msgString},
+	kindArray:    {typ: "list_type", msg: msgList},
+	kindSlice:    {typ: "list_type", msg: msgList},
+	kindMap:      {typ: "dict_type", msg: msgDict},
+	kindStruct:   {typ: "model_attributes_type", msg: msgModel},
+	kindTime:     {typ: "datetime_type", msg: msgDatetime},
+	kindDuration: {typ: "time_delta_type", msg: msgTimedelta},
+	kindBytes:    {typ: "bytes_type", msg: msgBytes},
+}
+
 // nullProblem is the error for null (or another JSON type) where a value
 // of n's type is required.
 func nullProblem(n *node) (string, string) {
-	switch n.kind {
-	case kindBool:
-		return "bool_type", msgBool
-	case kindInt, kindUint:
-		return "int_type", msgInt
-	case kindFloat, kindNumber:
-		return "float_type", msgFloat
-	case kindString:
-		return "string_type", msgString
-	case kindArray, kindSlice:
-		return "list_type", msgList
-	case kindMap:
-		return "dict_type", msgDict
-	case kindStruct:
-		return "model_attributes_type", msgModel
-	case kindTime:
-		return "datetime_type", msgDatetime
-	case kindDuration:
-		return "time_delta_type", msgTimedelta
-	case kindBytes:
-		return "bytes_type", msgBytes
+	if p := kindProblems[n.kind]; p.typ != "" {
+		return p.typ, p.msg
 	}
 	return "value_error", "Value error, a value is required"
 }
@@ -655,13 +658,8 @@ func nullProblem(n *node) (string, string) {
 // parsingProblem is the error for a string that does not hold a value of
 // n's type.
 func parsingProblem(n *node) (string, string) {
-	switch n.kind {
-	case kindBool:
-		return "bool_parsing", msgBoolParsing
-	case kindInt, kindUint:
-		return "int_parsing", msgIntParsing
-	case kindFloat, kindNumber:
-		return "float_parsing", msgFloatParsing
+	if p := kindProblems[n.kind]; p.parsingTyp != "" {
+		return p.parsingTyp, p.parsingMsg
 	}
 	return nullProblem(n)
 }

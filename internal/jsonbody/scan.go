@@ -422,25 +422,29 @@ func fastStruct(n *node, data []byte, i int, p unsafe.Pointer) (int, status) {
 		f := &n.fields[fi]
 		w, b := fi>>6, uint64(1)<<(fi&63)
 		switch {
-		case seen[w]&b == 0:
-			if f.required {
+		case seen[w]&b == 0 || null[w]&b != 0:
+			if !f.settle(p, seen[w]&b == 0) {
 				return end, scanFail
-			}
-			if f.def != nil && p != nil {
-				f.apply(fieldPtr(p, f))
-			}
-		case null[w]&b != 0:
-			if f.rejectNull {
-				return end, scanFail
-			}
-			if f.def != nil && !f.node.nullable && p != nil {
-				f.apply(fieldPtr(p, f))
 			}
 		case fail[w]&b != 0:
 			return end, scanFail
 		}
 	}
 	return end, scanOK
+}
+
+// settle applies a field's rules to a member that is missing or null: the
+// default where one applies (a null keeps a nullable field nil), and false
+// when the field may not be missing (required) or null (rejectNull). The
+// fast and the slow scan share it, so they agree.
+func (f *field) settle(p unsafe.Pointer, missing bool) bool {
+	if f.def != nil && p != nil && (missing || !f.node.nullable) {
+		f.apply(fieldPtr(p, f))
+	}
+	if missing {
+		return !f.required
+	}
+	return !f.rejectNull
 }
 
 func fastList(n *node, data []byte, i int, p unsafe.Pointer) (int, status) {
@@ -606,19 +610,9 @@ func slowStruct(n *node, data []byte, sp *spans, i int, p unsafe.Pointer) bool {
 		f := &n.fields[fi]
 		w, b := fi>>6, uint64(1)<<(fi&63)
 		switch {
-		case seen[w]&b == 0:
-			if f.required {
+		case seen[w]&b == 0 || null[w]&b != 0:
+			if !f.settle(p, seen[w]&b == 0) {
 				ok = false
-			}
-			if f.def != nil && p != nil {
-				f.apply(fieldPtr(p, f))
-			}
-		case null[w]&b != 0:
-			if f.rejectNull {
-				ok = false
-			}
-			if f.def != nil && !f.node.nullable && p != nil {
-				f.apply(fieldPtr(p, f))
 			}
 		case f.sub >= 0:
 			var fp unsafe.Pointer
