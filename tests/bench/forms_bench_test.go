@@ -190,4 +190,3 @@ func BenchmarkForms(b *testing.B) {
 		})
 	}
 }
-
