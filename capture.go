@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"sync"
 
 	"github.com/briskgo/brisk/internal/funcname"
@@ -19,10 +20,14 @@ import (
 // StreamBuffer bytes; past that, or on Flush, it commits to the writer
 // beneath and passes writes through.
 //
-// While the writer beneath has no headers yet, the capture borrows its header
-// map instead of filling a map of its own (see start): the layers and the
-// handler then set headers where they will go out, and sending the response
-// costs no copy of them.
+// The captured response's header map is the map of the writer beneath (see
+// start), as on a plain http.ResponseWriter: the layers and the handler set
+// headers where they will go out, with net/http's rules across layers (an
+// Add appends to what an outer layer set, a Set replaces it), and sending the
+// response costs no copy of them. Nothing the capture keeps between requests
+// is ever handed to user code: the map is the writer's, a body once lent
+// (Body, SetBody) is dropped, and the snapshot of what outer layers set
+// (base) is private.
 type captureWriter struct {
 	under    http.ResponseWriter
 	run      *callNextRun
@@ -30,25 +35,31 @@ type captureWriter struct {
 	resp     Response
 	wrote    bool
 	borrowed bool         // resp.header is the map of the writer beneath
-	own      http.Header  // the capture's own map, when it cannot borrow
 	frames   []*nextFrame // one per layer of the longest run served yet
 	enc      *encoder
+
+	// base is what the map beneath held when the run started (headers
+	// outer layers set before next), for a response that replaces the
+	// run's: private to the capture, its values copied again when restored.
+	base     http.Header
+	baseVals []string
 }
 
 // newCaptureWriter returns a writer for an App's pool of captures.
-func newCaptureWriter() *captureWriter { return &captureWriter{own: make(http.Header)} }
+func newCaptureWriter() *captureWriter { return &captureWriter{base: make(http.Header)} }
 
 // start readies cw for run, writing to w.
 func (cw *captureWriter) start(run *callNextRun, w http.ResponseWriter, r *http.Request) {
 	cw.under, cw.run, cw.st = w, run, stateOf(w, r)
-	// An empty map beneath can be borrowed: everything in it by the time
-	// the run returns was put there by the run, so it is exactly the
-	// response's headers. A map that already holds headers (set by a plain
-	// layer outside, say) is not: the layers must not see those.
-	if h := w.Header(); h != nil && len(h) == 0 {
+	if h := w.Header(); h != nil {
 		cw.resp.header, cw.borrowed = h, true
+		for k, vv := range h {
+			n := len(cw.baseVals)
+			cw.baseVals = append(cw.baseVals, vv...)
+			cw.base[k] = cw.baseVals[n:len(cw.baseVals):len(cw.baseVals)]
+		}
 	} else {
-		cw.resp.header = cw.own
+		cw.resp.header = make(http.Header) // handed to user code: never pooled
 	}
 	for len(cw.frames) < len(run.fns) {
 		f := &nextFrame{cw: cw, depth: len(cw.frames)}
@@ -87,13 +98,47 @@ func (cw *captureWriter) warnDropped(r *http.Request, fn MiddlewareFunc) {
 // adopt makes a layer's own response the run's response, for the layers
 // above it. It is copied, as it was when each layer had a capture of its
 // own: a response a layer shares between requests is never changed by the
-// layers above. A copy of the captured Response itself (headers and body
-// shared with it) is copied safely too.
+// layers above. Its headers replace the run's, over what outer layers set
+// before the run (see restore). A copy of the captured Response itself
+// (headers and body shared with it) keeps them as they are.
 func (cw *captureWriter) adopt(resp *Response) {
-	resetHeader(cw.resp.Header(), resp.header)
+	if !sameMap(cw.resp.header, resp.header) {
+		cw.restore()
+		setHeaders(cw.resp.header, resp.header, 0)
+	}
 	cw.resp.status = resp.status
-	cw.resp.body = append(cw.resp.body[:0], resp.body...)
+	cw.resp.body = append(cw.ownBody(), resp.body...)
 	cw.resp.value, cw.resp.hasValue = resp.value, resp.hasValue
+}
+
+// restore makes the captured map hold what it held when the run started:
+// the headers outer layers set before next, without the run's.
+func (cw *captureWriter) restore() {
+	h := cw.resp.header
+	clear(h)
+	n := 0
+	for _, vv := range cw.base {
+		n += len(vv)
+	}
+	buf := make([]string, n)
+	for k, vv := range cw.base {
+		m := copy(buf, vv)
+		h[k], buf = buf[:m:m], buf[m:]
+	}
+}
+
+// ownBody returns the capture's body buffer emptied, or nil when user code
+// may hold it.
+func (cw *captureWriter) ownBody() []byte {
+	if cw.resp.lent {
+		cw.resp.body, cw.resp.lent = nil, false
+	}
+	return cw.resp.body[:0]
+}
+
+// sameMap reports whether a and b are the same map.
+func sameMap(a, b http.Header) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // send writes the run's response to the writer beneath, unless it has
@@ -109,14 +154,18 @@ func (cw *captureWriter) send(resp *Response) error {
 	if resp != &cw.resp {
 		// The outermost layer's own response: its headers replace what the
 		// rest of the stack put in the borrowed map.
-		resetHeader(cw.resp.header, resp.header)
+		if !sameMap(cw.resp.header, resp.header) {
+			cw.restore()
+		}
 		return resp.writeTo(cw.under, enc, setLength)
 	}
-	// The headers are in place already. writeTo copies r.header into the
+	// The headers are in place already, set by user code: checked as
+	// writeTo checks a response's own. writeTo copies r.header into the
 	// writer's map and reads the writer's map only: with r.header nil it
 	// writes status, Content-Length and body without copying the map onto
 	// itself.
 	h := cw.resp.header
+	checkHeaders(h)
 	cw.resp.header = nil
 	err := cw.resp.writeTo(cw.under, enc, setLength)
 	cw.resp.header = h
@@ -126,25 +175,24 @@ func (cw *captureWriter) send(resp *Response) error {
 // unborrow gives the borrowed map back once the response has streamed: its
 // headers are out, and changes made after next returns must not reach the
 // writer beneath (where net/http could send them as trailers). The layers
-// still see the headers as they went out, in the capture's own map.
+// still see the headers as they went out, in a copy of their own.
 func (cw *captureWriter) unborrow() {
 	if !cw.borrowed {
 		return
 	}
-	copyHeader(cw.own, cw.resp.header)
-	cw.resp.header, cw.borrowed = cw.own, false
+	cw.resp.header, cw.borrowed = cw.resp.header.Clone(), false
 }
 
-// giveBack empties a borrowed map when the run ends without sending its
-// response (a panic, an encoding error): the map was empty when the run
-// borrowed it, and whoever answers instead must not send the headers of
-// the response that failed.
+// giveBack restores a borrowed map when the run ends without sending its
+// response (a panic, an encoding error): whoever answers instead must not
+// send the headers of the response that failed, but keeps what outer
+// layers set.
 func (cw *captureWriter) giveBack() {
 	if !cw.borrowed {
 		return
 	}
-	clear(cw.resp.header)
-	cw.resp.header, cw.borrowed = cw.own, false
+	cw.restore()
+	cw.resp.header, cw.borrowed = make(http.Header), false
 }
 
 // wantsLength reports whether the response needs an explicit
@@ -164,22 +212,19 @@ func (cw *captureWriter) encoder() *encoder {
 }
 
 func (cw *captureWriter) release(pool *sync.Pool) {
-	if cw.borrowed {
-		// The map is the writer's: it keeps its headers (a recorder's
-		// Header() is read after the request; trailers are read at its end).
-		cw.resp.header, cw.borrowed = cw.own, false
-	}
+	// The map is the writer's (it keeps its headers: a recorder's Header()
+	// is read after the request; trailers are read at its end) or was handed
+	// to user code: either way, not the capture's to keep.
+	cw.resp.header, cw.borrowed = nil, false
+	clear(cw.base)
+	clear(cw.baseVals)
+	cw.baseVals = cw.baseVals[:0]
 	cw.under, cw.run, cw.st = nil, nil, nil
 	cw.wrote = false
 	for _, f := range cw.frames {
 		f.called = false
 	}
-	if cap(cw.resp.body) > StreamBuffer {
-		cw.resp.body = nil
-	}
-	body := cw.resp.body[:0]
 	cw.resp.reset()
-	cw.resp.body = body
 	pool.Put(cw)
 }
 
@@ -201,8 +246,11 @@ func (cw *captureWriter) WriteHeader(code int) {
 		return
 	}
 	if httpstatus.Interim(code) {
-		// Informational responses (103 Early Hints) go out at once.
-		copyHeader(cw.under.Header(), cw.resp.header)
+		// Informational responses (103 Early Hints) go out at once, with
+		// the headers set so far (in the map beneath already when borrowed).
+		if !cw.borrowed {
+			setHeaders(cw.under.Header(), cw.resp.header, 0)
+		}
 		cw.under.WriteHeader(code)
 		return
 	}
@@ -221,7 +269,9 @@ func (cw *captureWriter) Write(p []byte) (int, error) {
 	if cw.resp.hasValue {
 		// A handler that handed over a value and then writes more: serialise
 		// the value first so the bytes keep their order.
-		cw.resp.body = append(cw.resp.body[:0], cw.resp.Body()...)
+		cw.resp.serialise()
+	} else if cw.resp.lent {
+		cw.resp.body = append(cw.ownBody(), cw.resp.body...)
 	}
 	if len(cw.resp.body)+len(p) > StreamBuffer {
 		if err := cw.commit(); err != nil {
@@ -241,8 +291,13 @@ func (cw *captureWriter) commit() error {
 	if !cw.wrote {
 		cw.WriteHeader(http.StatusOK)
 	}
-	body := cw.resp.Body()
-	copyHeader(cw.under.Header(), cw.resp.header)
+	cw.resp.serialise()
+	body := cw.resp.body
+	if cw.borrowed {
+		checkHeaders(cw.resp.header)
+	} else {
+		setHeaders(cw.under.Header(), cw.resp.header, 0)
+	}
 	cw.under.WriteHeader(cw.resp.StatusCode())
 	cw.resp.streamed = true
 	cw.unborrow()
@@ -251,7 +306,7 @@ func (cw *captureWriter) commit() error {
 			return err
 		}
 	}
-	cw.resp.body = cw.resp.body[:0]
+	cw.resp.body = cw.ownBody()
 	return nil
 }
 
@@ -269,8 +324,16 @@ func (cw *captureWriter) FlushError() error {
 }
 
 // Hijack implements http.Hijacker so WebSocket upgrades work through call-next
-// layers.
+// layers. A status (and body) the handler wrote before hijacking is sent
+// first, as net/http does: a library that writes its 101 through the
+// ResponseWriter (coder/websocket) expects it to be on the wire once
+// Hijack returns.
 func (cw *captureWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if cw.wrote && !cw.resp.streamed {
+		if err := cw.commit(); err != nil {
+			return nil, nil, err
+		}
+	}
 	cw.resp.streamed = true
 	cw.unborrow()
 	return http.NewResponseController(cw.under).Hijack()
@@ -292,7 +355,11 @@ func (cw *captureWriter) handOver(status int, v any) bool {
 		// Content-Type, and the layers see an empty Body().
 		return true
 	}
-	cw.resp.Header()["Content-Type"] = jsonContentType
+	// The Content-Type's value and the Content-Length's to come, fresh for
+	// this response in one allocation (see writeTo).
+	vals := make([]string, 2)
+	cw.resp.Header()["Content-Type"] = oneValue(vals[0:1], jsonContentType)
+	cw.resp.lengthSlot = vals[1:2]
 	cw.resp.value, cw.resp.hasValue = v, true
 	return true
 }
@@ -303,9 +370,9 @@ func (cw *captureWriter) handOverResponse(resp *Response) bool {
 		return false
 	}
 	cw.wrote = true
-	copyHeader(cw.resp.Header(), resp.header)
+	setHeaders(cw.resp.Header(), resp.header, 0)
 	cw.resp.status = resp.StatusCode()
-	cw.resp.body = append(cw.resp.body[:0], resp.body...)
+	cw.resp.body = append(cw.ownBody(), resp.body...)
 	cw.resp.value, cw.resp.hasValue = resp.value, resp.hasValue
 	return true
 }

@@ -111,7 +111,7 @@ func htmlPage(page []byte) http.Handler {
 }
 
 func writeHTML(w http.ResponseWriter, page []byte) {
-	w.Header()["Content-Type"] = htmlContentType
+	w.Header().Set("Content-Type", htmlContentType)
 	_, _ = w.Write(page)
 }
 
@@ -129,7 +129,7 @@ func (a *App) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Header()["Content-Type"] = jsonContentType
+	w.Header().Set("Content-Type", jsonContentType)
 	_, _ = w.Write(doc)
 }
 

@@ -35,8 +35,14 @@ func Error(status int, detail any) *HTTPError {
 }
 
 // WithHeader adds a header to the error's response (e.g. WWW-Authenticate
-// on a 401) and returns e.
+// on a 401) and returns e. A name that is not an HTTP token, a value with a
+// control character (NUL, CR, LF) or Transfer-Encoding (net/http's to set)
+// is a programming error: WithHeader panics. Headers are copied when the
+// error is answered, so a package-level *HTTPError is safe to return from any
+// number of requests at once (see Response.Header for how they meet headers
+// outer layers set).
 func (e *HTTPError) WithHeader(key, value string) *HTTPError {
+	checkHeader(key, []string{value})
 	if e.Headers == nil {
 		e.Headers = make(http.Header)
 	}

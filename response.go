@@ -28,21 +28,29 @@ type Response struct {
 
 	// streamed is set once the response has gone to the client.
 	streamed bool
+
+	// lent is set once body may be held by user code (Body, SetBody): a
+	// pooled capture then never writes into it again.
+	lent bool
+
+	// lengthSlot, when set, is a fresh element for the Content-Length value,
+	// allocated with the Content-Type's (see captureWriter.handOver).
+	lengthSlot []string
 }
 
 // JSON returns a response whose body is v as JSON.
 func JSON(status int, v any) *Response {
-	return &Response{status: status, header: http.Header{"Content-Type": jsonContentType}, value: v, hasValue: true}
+	return &Response{status: status, header: http.Header{"Content-Type": {jsonContentType}}, value: v, hasValue: true}
 }
 
 // Text returns a text/plain response.
 func Text(status int, s string) *Response {
-	return &Response{status: status, header: http.Header{"Content-Type": textContentType}, body: []byte(s)}
+	return &Response{status: status, header: http.Header{"Content-Type": {textContentType}}, body: []byte(s)}
 }
 
 // HTML returns a text/html response.
 func HTML(status int, s string) *Response {
-	return &Response{status: status, header: http.Header{"Content-Type": htmlContentType}, body: []byte(s)}
+	return &Response{status: status, header: http.Header{"Content-Type": {htmlContentType}}, body: []byte(s)}
 }
 
 // Blob returns a response with body b of the given content type.
@@ -59,7 +67,18 @@ func Redirect(status int, url string) *Response {
 	return &Response{status: status, header: http.Header{"Location": {url}}}
 }
 
-// Header returns the response's header map, to read or change.
+// Header returns the response's header map, to read or change. The map and
+// its value slices are this response's own: when it is written, its headers
+// are copied into the writer's map (each name replacing what outer layers set
+// for it, as Header().Set would, except Set-Cookie, whose cookies are added),
+// so a package-level *Response can be returned by any number of requests at
+// once. Names must be HTTP tokens and values must not hold control
+// characters (NUL, CR, LF); Transfer-Encoding is net/http's to set. A response
+// that breaks these rules is not sent: the request gets a logged 500.
+//
+// Under a call-next layer, next's response's Header() is the map of the
+// writer beneath, shared with the layers around it as on a plain
+// http.ResponseWriter: Add appends to what outer layers set, Set replaces it.
 func (r *Response) Header() http.Header {
 	if r.header == nil {
 		r.header = make(http.Header)
@@ -86,29 +105,51 @@ func (r *Response) Streamed() bool { return r.streamed }
 // Body returns the response body, serialising a JSON value if need be. A
 // streamed response's body is not available (nil).
 func (r *Response) Body() []byte {
+	if !r.serialise() {
+		return nil
+	}
+	r.lent = true
+	return r.body
+}
+
+// serialise turns a JSON value into the body; false when it cannot be
+// encoded.
+func (r *Response) serialise() bool {
 	if r.hasValue {
 		b, err := marshalJSON(r.value)
 		if err != nil {
-			return nil
+			return false
 		}
 		r.body, r.value, r.hasValue = b, nil, false
 	}
-	return r.body
+	return true
 }
 
 // SetBody replaces the response body (and drops a Content-Length set
 // before).
 func (r *Response) SetBody(b []byte) {
-	r.body, r.value, r.hasValue = b, nil, false
+	r.body, r.value, r.hasValue, r.lent = b, nil, false, true
 	if r.header != nil {
 		r.header.Del("Content-Length")
 	}
 }
 
-// reset makes r reusable for a pooled writer.
+// reset makes r reusable for a pooled writer: it keeps nothing user code
+// may hold (the header map was the writer's; a lent body is dropped).
 func (r *Response) reset() {
-	*r = Response{header: r.header}
-	clear(r.header)
+	body := r.body[:0]
+	if r.lent || cap(body) > StreamBuffer {
+		body = nil
+	}
+	*r = Response{body: body}
+}
+
+// boolInt is 1 for true.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // writeTo sends r to w. setLength asks for an explicit Content-Length, so a
@@ -128,10 +169,14 @@ func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) 
 		body = b
 	}
 	h := w.Header()
-	copyHeader(h, r.header)
 	status := r.StatusCode()
-	if httpstatus.BodyAllowed(status) && (setLength || len(h["Content-Length"]) == 0) {
-		h["Content-Length"] = contentLength(len(body))
+	withLength := httpstatus.BodyAllowed(status) && (setLength || len(h["Content-Length"]) == 0 && len(r.header["Content-Length"]) == 0)
+	spare := setHeaders(h, r.header, boolInt(withLength && r.lengthSlot == nil))
+	if withLength {
+		if r.lengthSlot != nil {
+			spare, r.lengthSlot = r.lengthSlot, nil
+		}
+		h["Content-Length"] = oneValue(spare, contentLength(len(body)))
 	}
 	w.WriteHeader(status)
 	if httpstatus.BodyAllowed(status) && len(body) > 0 {

@@ -28,7 +28,7 @@ func capturePool() *sync.Pool {
 func setHeader(name string) MiddlewareFunc {
 	return func(r *http.Request, next Next) *Response {
 		resp := next(r)
-		resp.Header()[name] = jsonContentType // shared value: no allocation
+		resp.Header()[name] = testValue // the test's own value: no allocation
 		return resp
 	}
 }
@@ -60,8 +60,10 @@ func TestChainFusesAdjacentCallNextLayers(t *testing.T) {
 	}
 }
 
-// A run costs no allocation per request once its pooled writer exists, and
-// its layers' headers and the body reach the writer beneath.
+// A run costs one allocation per request once its pooled writer exists (the
+// Content-Length value, the response's own so no other response can see a
+// change to it), and its layers' headers and the body reach the writer
+// beneath.
 func TestRunAllocatesNothing(t *testing.T) {
 	// One writer, handed out again whenever the pool is empty: under the
 	// race detector sync.Pool drops some of what is put back, and a new
@@ -79,7 +81,7 @@ func TestRunAllocatesNothing(t *testing.T) {
 		serve := func() {
 			clear(w.h)
 			if preset {
-				w.h["X-Preset"] = textContentType
+				w.h["X-Preset"] = testValue
 			}
 			h.ServeHTTP(w, req)
 		}
@@ -87,18 +89,15 @@ func TestRunAllocatesNothing(t *testing.T) {
 		if len(w.h) != 4+boolInt(preset) || w.status != http.StatusOK {
 			t.Fatalf("preset %v: headers %v, status %d", preset, w.h, w.status)
 		}
-		if n := testing.AllocsPerRun(100, serve); n != 0 {
-			t.Errorf("preset %v: %v allocs per request, want 0", preset, n)
+		if n := testing.AllocsPerRun(100, serve); n != 1 {
+			t.Errorf("preset %v: %v allocs per request, want 1", preset, n)
 		}
 	}
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
+// testValue is a header value the layers of these tests assign, so that
+// the runs' allocations are counted alone.
+var testValue = []string{"1"}
 
 // After a stream the capture's map is its own again: the writer beneath
 // keeps what went out, the layers' later changes stay in the capture.

@@ -1,5 +1,5 @@
 // Writing results: a handler's results, JSON responses with their
-// Content-Length, the reused encoder and shared header values.
+// Content-Length, the reused encoder and the content types.
 
 package brisk
 
@@ -71,11 +71,12 @@ func (a *App) writeResponse(st *reqState, w http.ResponseWriter, resp *Response)
 	}
 }
 
-// writeJSON writes v as a JSON response, with its Content-Length.
+// writeJSON writes v as a JSON response, with its Content-Length; extra
+// (an HTTPError's Headers) is written as setHeaders says.
 func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra http.Header) error {
 	h := w.Header()
-	copyHeader(h, extra)
 	if !httpstatus.BodyAllowed(status) {
+		setHeaders(h, extra, 0)
 		w.WriteHeader(status)
 		return nil
 	}
@@ -83,11 +84,15 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 	if err != nil {
 		return err
 	}
-	h["Content-Type"] = jsonContentType
+	// One array for extra's values, Content-Type and Content-Length: fresh
+	// for this response, so no later Add or write by any layer reaches
+	// another response's headers.
+	vals := setHeaders(h, extra, 2)
+	h["Content-Type"] = oneValue(vals[0:1], "application/json")
 	// Always, as Starlette's responses: a body over net/http's 2 KiB buffer
 	// would otherwise go out chunked, and a length a handler set before it
 	// failed would be wrong.
-	h["Content-Length"] = contentLength(len(b))
+	h["Content-Length"] = oneValue(vals[1:2], contentLength(len(b)))
 	w.WriteHeader(status)
 	_, err = w.Write(b)
 	return err
@@ -112,31 +117,28 @@ func (e *encoder) encodeValue(v reflect.Value) ([]byte, error) { return e.w.Enco
 // marshalJSON is encode with a buffer of its own.
 func marshalJSON(v any) ([]byte, error) { return jsonwrite.Marshal(v) }
 
-// Shared, never-mutated header values: assigning them saves an allocation per
-// response. Their capacity equals their length, so an Add copies.
-var (
-	jsonContentType = []string{"application/json"}[:1:1]
-	textContentType = []string{"text/plain; charset=utf-8"}[:1:1]
-	htmlContentType = []string{"text/html; charset=utf-8"}[:1:1]
+// Content types of the responses Brisk makes.
+const (
+	jsonContentType = "application/json"
+	textContentType = "text/plain; charset=utf-8"
+	htmlContentType = "text/html; charset=utf-8"
 )
 
 // contentLength returns a Content-Length header value. Small lengths come
-// from a shared, never-mutated table, so a response that needs an explicit
-// length (one with background tasks) costs no allocation for it.
-func contentLength(n int) []string {
+// from a table, so a response costs no allocation for its length's digits
+// (the value slice that holds it is the response's own).
+func contentLength(n int) string {
 	if n < len(smallLengths) {
 		return smallLengths[n]
 	}
-	return []string{strconv.Itoa(n)}
+	return strconv.Itoa(n)
 }
 
-// smallLengths holds Content-Length values for bodies up to 4 KiB; each
-// slice's capacity equals its length, so an Add copies rather than writes
-// into it.
-var smallLengths = func() [][]string {
-	t := make([][]string, 4096)
+// smallLengths holds Content-Length values for bodies up to 4 KiB.
+var smallLengths = func() []string {
+	t := make([]string, 4096)
 	for i := range t {
-		t[i] = []string{strconv.Itoa(i)}[:1:1]
+		t[i] = strconv.Itoa(i)
 	}
 	return t
 }()
