@@ -137,6 +137,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	for _, s := range c.plan.steps {
 		c.plan.maxArgs = max(c.plan.maxArgs, len(s.binders))
 	}
+	c.plan.op.Public = opts.public
 	c.walkSecurity(append(roots, securityRoot{call: h, scopes: opts.scopes}))
 	c.describe(opts, handler, h)
 	c.checkStream(opts, h)

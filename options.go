@@ -31,6 +31,7 @@ type routeOptions struct {
 	// validationResponse replaces the documented 422 (ValidationResponse).
 	validationResponse *openapi.Response
 	scopes             []string // Scopes
+	public             bool     // Public
 
 	eventStream  bool // EventStream: Server-Sent Events (sse.go)
 	keepAlive    time.Duration

@@ -99,6 +99,14 @@ func Scopes(scopes ...string) RouteOption {
 	return func(o *routeOptions) { o.scopes = append(o.scopes, scopes...) }
 }
 
+// Public is a route option (also for Group) documenting the route as
+// needing no credentials: "security": [] in the OpenAPI document, OpenAPI's
+// way of saying a route of an API with security schemes is public on
+// purpose (a login or health route), which linters such as Redocly's
+// security-defined rule look for. A Public route whose dependency tree uses
+// a security scheme panics at registration.
+func Public() RouteOption { return func(o *routeOptions) { o.public = true } }
+
 // Scoped marks dep — a provider func or a SecurityProvider given to
 // Provide, or a function given to Dependencies — as requiring scopes from
 // itself and everything it depends on, wherever it is used: FastAPI's
@@ -262,6 +270,10 @@ func (c *compiler) walkSecurity(roots []securityRoot) {
 	}
 	for _, r := range roots {
 		walk(r.call, r.scopes)
+	}
+	if c.plan.op.Public && len(c.plan.op.Security) > 0 {
+		panic(fmt.Sprintf("brisk: %s %s: the route is Public, but its dependencies read credentials with the %q security scheme",
+			c.method, c.pattern, c.plan.op.Security[0].Scheme.Name))
 	}
 }
 

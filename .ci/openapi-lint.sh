@@ -8,10 +8,12 @@
 # internal/openapi builds in TestExampleDocument. Fails on any lint error
 # (warnings are printed, not fatal).
 #
-# Ruleset: Redocly's "recommended", except three rules that do not fit what
-# Brisk generates (see docs/openapi.md):
-#   security-defined  off  Brisk declares no security schemes (yet); every
-#                          operation would be flagged.
+# Ruleset: Redocly's "recommended", except rules that do not fit what Brisk
+# generates (see docs/openapi.md):
+#   security-defined  on for a document with security schemes (every route
+#                          must require one, or be brisk.Public: "security":
+#                          []); off for one with none (an API with no
+#                          security has nothing to declare).
 #   no-empty-servers  off  an absent "servers" means "/" (OpenAPI 3.1 §4.8.1),
 #                          which is what an app serving its own document wants.
 #   operation-summary warn anonymous handlers have no summary, as in FastAPI.
@@ -43,16 +45,20 @@ if [ -z "$doc" ]; then
 fi
 doc=$(cd "$(dirname "$doc")" && pwd)/$(basename "$doc")
 
-cat >"$tmp/redocly.yaml" <<'EOF'
+security_defined=off
+if grep -q '"securitySchemes"' "$doc"; then
+  security_defined=error
+fi
+cat >"$tmp/redocly.yaml" <<EOF
 extends:
   - recommended
 rules:
-  security-defined: off
+  security-defined: $security_defined
   no-empty-servers: off
   operation-summary: warn
 EOF
 
-echo "redocly lint $doc (@redocly/cli@$REDOCLY_CLI_VERSION)"
+echo "redocly lint $doc (@redocly/cli@$REDOCLY_CLI_VERSION, security-defined $security_defined)"
 (cd "$tmp" && npx --yes "@redocly/cli@$REDOCLY_CLI_VERSION" lint --config "$tmp/redocly.yaml" --format=stylish "$doc")
 
 # --- subresource integrity of the docs pages' pinned assets -----------------

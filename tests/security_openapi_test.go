@@ -17,7 +17,8 @@ import (
 )
 
 // Two API keys of one kind: told apart by type at run time, by name in the
-// document (the second gets its credential type's name).
+// document (the second gets its credential type's name). A route needing
+// both has one requirement naming both (OpenAPI's "and").
 func TestSecurityTwoSchemesOfOneKind(t *testing.T) {
 	type ClientKey string
 	type AdminKey string
@@ -36,7 +37,7 @@ func TestSecurityTwoSchemesOfOneKind(t *testing.T) {
 	doc := secDoc(t, srv)
 	assertOperationSecurity(t, doc, "/client", "get", `[{"APIKeyHeader":[]}]`)
 	assertOperationSecurity(t, doc, "/admin", "get", `[{"APIKeyHeader_AdminKey":[]}]`)
-	assertOperationSecurity(t, doc, "/both", "get", `[{"APIKeyHeader":[]},{"APIKeyHeader_AdminKey":[]}]`)
+	assertOperationSecurity(t, doc, "/both", "get", `[{"APIKeyHeader":[],"APIKeyHeader_AdminKey":[]}]`)
 	assertDocJSON(t, `{"APIKeyHeader":{"type":"apiKey","in":"header","name":"X-Key"},
 		"APIKeyHeader_AdminKey":{"type":"apiKey","in":"header","name":"X-Admin-Key"}}`, docAt(t, doc, "components", "securitySchemes"))
 }
@@ -73,7 +74,7 @@ func TestSecurityCredentialIsNotAParameter(t *testing.T) {
 	doc := secDoc(t, serve(t, app))
 	assertDocJSON(t, `[{"name":"other","in":"query","required":false,"schema":{"type":"string","default":""}}]`,
 		docAt(t, doc, "paths", "/items", "get", "parameters"))
-	assertOperationSecurity(t, doc, "/items", "get", `[{"APIKeyHeader":[]},{"APIKeyQuery":[]}]`)
+	assertOperationSecurity(t, doc, "/items", "get", `[{"APIKeyHeader":[],"APIKeyQuery":[]}]`)
 }
 
 // A scheme reached through a group's provider and dependencies is required
@@ -198,4 +199,25 @@ func TestSecuritySchemeOfOnesOwnChecked(t *testing.T) {
 			brisk.New().Provide(badScheme{s})
 		}()
 	}
+}
+
+// Public documents a route as needing no credentials on purpose; a Public
+// route that reads credentials is a mistake found at registration.
+func TestSecurityPublic(t *testing.T) {
+	type token string
+	app := brisk.New()
+	app.Provide(security.HTTPBearer[token]{})
+	app.Post("/login", func() string { return "t" }, brisk.Public())
+	app.Get("/other", func() string { return "o" })
+	doc := secDoc(t, serve(t, app))
+	assertOperationSecurity(t, doc, "/login", "post", `[]`)
+	assertOperationSecurity(t, doc, "/other", "get", "")
+
+	assert.PanicsWithValue(t,
+		`brisk: GET /me: the route is Public, but its dependencies read credentials with the "HTTPBearer" security scheme`,
+		func() {
+			app := brisk.New()
+			app.Provide(security.HTTPBearer[token]{})
+			app.Get("/me", func(token) string { return "" }, brisk.Public())
+		})
 }

@@ -68,7 +68,7 @@ type opObject struct {
 	Parameters  []*paramObject             `json:"parameters,omitempty"`
 	RequestBody *requestBodyObject         `json:"requestBody,omitempty"`
 	Responses   map[string]*responseObject `json:"responses"`
-	Security    []map[string][]string      `json:"security,omitempty"`
+	Security    *[]map[string][]string     `json:"security,omitempty"` // nil: none; empty: public on purpose
 }
 
 type paramObject struct {
@@ -235,7 +235,7 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w (route %s %s)", err, op.Method, op.Pattern)
 		}
-		if o.Security, err = security.requirements(op.Security); err != nil {
+		if o.Security, err = security.requirements(op.Security, op.Public); err != nil {
 			return nil, err
 		}
 		for _, r := range o.Responses {

@@ -117,6 +117,9 @@ type Operation struct {
 	// uses, each with the scopes required of it, in discovery order; one
 	// scheme may appear more than once (its scopes are merged).
 	Security []Security
+	// Public documents the operation as needing no credentials
+	// ("security": []); Security is then empty.
+	Public bool
 }
 
 // Security is one security scheme an operation requires.

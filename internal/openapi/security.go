@@ -49,30 +49,37 @@ func (n *securityNames) key(s Security) (string, error) {
 	return k, nil
 }
 
-// requirements is an operation's "security": one requirement per scheme,
-// in the order found, each with the scopes required of it merged (as
-// FastAPI merges them).
-func (n *securityNames) requirements(sec []Security) ([]map[string][]string, error) {
-	var out []map[string][]string
-	index := map[string]int{}
+// requirements is an operation's "security": one requirement object
+// naming every scheme of the route's tree, each with the scopes required of
+// it merged (as FastAPI merges them). One object, not one per scheme: a
+// list of objects means "any one of them" in OpenAPI, and the route needs
+// them all. (FastAPI lists one object per scheme.) A public operation has
+// an empty list: OpenAPI's "no credentials needed", said on purpose.
+func (n *securityNames) requirements(sec []Security, public bool) (*[]map[string][]string, error) {
+	if public {
+		return &[]map[string][]string{}, nil
+	}
+	if len(sec) == 0 {
+		return nil, nil
+	}
+	req := map[string][]string{}
 	for _, s := range sec {
 		k, err := n.key(s)
 		if err != nil {
 			return nil, err
 		}
-		i, ok := index[k]
+		scopes, ok := req[k]
 		if !ok {
-			i = len(out)
-			index[k] = i
-			out = append(out, map[string][]string{k: {}})
+			scopes = []string{}
 		}
 		for _, scope := range s.Scopes {
-			if !slices.Contains(out[i][k], scope) {
-				out[i][k] = append(out[i][k], scope)
+			if !slices.Contains(scopes, scope) {
+				scopes = append(scopes, scope)
 			}
 		}
+		req[k] = scopes
 	}
-	return out, nil
+	return &[]map[string][]string{req}, nil
 }
 
 // isCredential reports whether a parameter is an API key one of sec's
