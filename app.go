@@ -7,6 +7,7 @@ package brisk
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"sync"
@@ -147,6 +148,10 @@ func (a *App) Group(prefix string, opts ...RouteOption) *Router {
 // Provide registers dependency providers for every route. See
 // Router.Provide.
 func (a *App) Provide(providers ...any) { a.root.Provide(providers...) }
+
+// Logger returns the logger the app logs to (Config.Logger, or
+// slog.Default), for packages that plug into the app and log alongside it.
+func (a *App) Logger() *slog.Logger { return a.cfg.Logger }
 
 // Use adds plain net/http middleware to the app's stack. The app's stack
 // wraps routing, so it also runs for unknown routes (404) and wrong methods
