@@ -12,7 +12,7 @@ import (
 	"github.com/briskgo/brisk"
 )
 
-// The seed's route, Brisk against the same route written by hand on chi,
+// FastAPI's background-tasks tutorial route, Brisk against the same route written by hand on chi,
 // driven in-process. Run: go test -run '^$' -bench . -benchmem
 
 type benchMessage struct {

@@ -49,7 +49,7 @@ func BenchmarkBackgroundRequest(b *testing.B) {
 			bg.Add(bgNopAdd)
 			return Message{Message: "sent"}
 		}, false},
-		{"seed tutorial002 (provider and handler AddTask)", func(email string, bg *brisk.BackgroundTasks, q bgBenchQuery) Message {
+		{"tutorial002 (provider and handler AddTask)", func(email string, bg *brisk.BackgroundTasks, q bgBenchQuery) Message {
 			bg.AddTask(bgNopTask, "message to "+email+"\n")
 			return Message{Message: "Message sent"}
 		}, true},

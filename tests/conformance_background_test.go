@@ -37,7 +37,7 @@ type confMessage struct {
 }
 
 // FastAPI tests/test_tutorial/test_background_tasks/test_tutorial001.py::test
-// (docs_src/background_tasks/tutorial001.py: the seed's first example).
+// (docs_src/background_tasks/tutorial001.py, examples/background-tasks).
 func TestFastAPIBackgroundTasksTutorial001(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "log.txt")
 	writeNotification := func(email, message string) error {

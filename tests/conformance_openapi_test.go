@@ -565,7 +565,7 @@ func (backgroundTasks001) sendNotification(email string, bg *brisk.BackgroundTas
 }
 
 // FastAPI tests/test_tutorial/test_background_tasks/test_tutorial001.py
-// (the seed's first example): *brisk.BackgroundTasks is not a parameter of
+// (examples/background-tasks): *brisk.BackgroundTasks is not a parameter of
 // the operation; email is.
 func TestFastAPIBackgroundTasksTutorial001OpenAPI(t *testing.T) {
 	app, _ := quietApp()
@@ -593,7 +593,7 @@ func (backgroundTasks002) sendNotification(email string, bg *brisk.BackgroundTas
 }
 
 // FastAPI tests/test_tutorial/test_background_tasks/test_tutorial002.py
-// (the seed's dependencies example): the provider's query parameter q is
+// (examples/background-dependencies): the provider's query parameter q is
 // documented on the route that depends on it.
 func TestFastAPIBackgroundTasksTutorial002OpenAPI(t *testing.T) {
 	app, _ := quietApp()

@@ -1,4 +1,4 @@
-// Command background-dependencies is the seed's second background-tasks
+// Command background-dependencies is the second background-tasks
 // example (FastAPI's docs_src/background_tasks/tutorial002): a dependency
 // and the handler share the request's BackgroundTasks; the dependency's
 // task runs first.

@@ -21,11 +21,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// The seed's tutorial002 over HTTP: the dependency's line first, then the
+// FastAPI's tutorial002 over HTTP: the dependency's line first, then the
 // handler's, appended to log.txt byte for byte.
 func TestSendNotificationWithQuery(t *testing.T) {
 	dir := t.TempDir()
-	t.Chdir(dir) // writeLog appends to ./log.txt, as in the seed
+	t.Chdir(dir) // writeLog appends to ./log.txt, as in FastAPI's tutorial
 	app := newApp()
 	srv := httptest.NewServer(app)
 	defer srv.Close()

@@ -1,4 +1,4 @@
-// Command background-tasks is the seed's first background-tasks example
+// Command background-tasks is the first background-tasks example
 // (FastAPI's docs_src/background_tasks/tutorial001): the handler adds a
 // task that writes log.txt after the response has been sent.
 //

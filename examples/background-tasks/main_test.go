@@ -21,11 +21,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// The seed's tutorial001 over HTTP: the response, then log.txt byte for
+// FastAPI's tutorial001 over HTTP: the response, then log.txt byte for
 // byte once the app has drained its tasks.
 func TestSendNotification(t *testing.T) {
 	dir := t.TempDir()
-	t.Chdir(dir) // writeNotification writes ./log.txt, as in the seed
+	t.Chdir(dir) // writeNotification writes ./log.txt, as in FastAPI's tutorial
 	app := newApp()
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -41,7 +41,7 @@ func TestSendNotification(t *testing.T) {
 	drain()
 	assert.Equal(t, "notification for foo@example.com: some notification", exampletest.ReadFile(t, dir, "log.txt"))
 
-	// The task creates the file anew each time, as the seed's mode="w".
+	// The task creates the file anew each time, as FastAPI's tutorial's mode="w".
 	code, _ = exampletest.Post(t, srv.URL+"/send-notification/bar@example.com")
 	assert.Equal(t, 200, code)
 	drain()

@@ -1,4 +1,4 @@
-// Command middleware-gzip is the seed's GZip example (FastAPI's
+// Command middleware-gzip is the GZip example (FastAPI's
 // docs_src/advanced_middleware/tutorial003): responses of at least 1000
 // bytes are compressed, at level 5, for clients that accept gzip.
 //
@@ -34,7 +34,7 @@ func newApp() *brisk.App {
 	app := brisk.New(brisk.Config{Title: "GZip"})
 	app.Use(middleware.GZip(middleware.GZipConfig{MinimumSize: 1000, CompressLevel: 5}))
 
-	// The seed's route: 16 bytes of JSON, under MinimumSize, sent as it is.
+	// The tutorial's route: 16 bytes of JSON, under MinimumSize, sent as it is.
 	app.Get("/", func() string {
 		return "somebigcontent"
 	})

@@ -1,4 +1,4 @@
-// Command middleware-httpsredirect is the seed's HTTPSRedirect example
+// Command middleware-httpsredirect is the HTTPSRedirect example
 // (FastAPI's docs_src/advanced_middleware/tutorial001): every plain-HTTP
 // request is sent to its https:// address with a 307, which keeps the method
 // and body.

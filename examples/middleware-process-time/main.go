@@ -1,4 +1,4 @@
-// Command middleware-process-time is the seed's add_process_time_header
+// Command middleware-process-time is the add_process_time_header example
 // (FastAPI's docs_src/middleware/tutorial001): a call-next middleware times
 // the rest of the stack and adds X-Process-Time, in seconds, to every
 // response, unknown routes included.

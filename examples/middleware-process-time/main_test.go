@@ -33,7 +33,7 @@ func get(t *testing.T, url string) (int, string, string) {
 	return resp.StatusCode, resp.Header.Get("X-Process-Time"), string(b)
 }
 
-// processTime parses the header as the seed's str(process_time): seconds.
+// processTime parses the header as FastAPI's str(process_time): seconds.
 func processTime(t *testing.T, h string) float64 {
 	t.Helper()
 	secs, err := strconv.ParseFloat(h, 64)

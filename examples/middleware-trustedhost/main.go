@@ -1,4 +1,4 @@
-// Command middleware-trustedhost is the seed's TrustedHost example (FastAPI's
+// Command middleware-trustedhost is the TrustedHost example (FastAPI's
 // docs_src/advanced_middleware/tutorial002): requests must be addressed to
 // example.com or one of its subdomains; any other Host header gets 400.
 //
