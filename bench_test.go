@@ -12,8 +12,8 @@ import (
 	"github.com/briskgo/brisk"
 )
 
-// FastAPI's background-tasks tutorial route, Brisk against the same route written by hand on chi,
-// driven in-process. Run: go test -run '^$' -bench . -benchmem
+// FastAPI's background-tasks tutorial route, Brisk against the same route
+// written by hand on chi, driven in-process. Run: go test -run '^$' -bench . -benchmem
 
 type benchMessage struct {
 	Message string `json:"message"`
