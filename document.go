@@ -5,7 +5,6 @@
 package brisk
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -142,11 +141,5 @@ func (a *App) extendDocument(doc []byte) ([]byte, error) {
 			return nil, fmt.Errorf("ExtendOpenAPI hook %s: %w", funcname.WithLine(fn), err)
 		}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return openapi.Marshal(m)
 }

@@ -90,23 +90,20 @@ func eofReason(data []byte) (int, string) {
 			continue
 		}
 		switch state {
-		case wantValueOrClose:
-			if c == ']' {
+		case wantValueOrClose, wantKeyOrClose:
+			// Just inside '[' or '{': the closing bracket, or the first
+			// element or key.
+			closer, first := byte(']'), wantValue
+			if state == wantKeyOrClose {
+				closer, first = '}', wantKey
+			}
+			if c == closer {
 				stack = stack[:len(stack)-1]
 				afterValue()
 				i++
 				continue
 			}
-			state = wantValue
-			continue
-		case wantKeyOrClose:
-			if c == '}' {
-				stack = stack[:len(stack)-1]
-				afterValue()
-				i++
-				continue
-			}
-			state = wantKey
+			state = first
 			continue
 		case wantKey:
 			end, ok := stringEnd(data, i)

@@ -223,18 +223,28 @@ func condAddrEncoder(canAddr, other encoderFunc) encoderFunc {
 	}
 }
 
-func marshalerEncoder(e *encodeState, v reflect.Value, _ bool) {
-	if v.Kind() == reflect.Pointer && v.IsNil() {
-		e.buf = append(e.buf, "null"...)
-		return
+// viaInterface encodes a value through the interface M its type
+// implements, with write; a nil pointer, or a value whose dynamic type does
+// not implement M, is null (as in encoding/json).
+func viaInterface[M any](write func(*encodeState, reflect.Type, M)) encoderFunc {
+	return func(e *encodeState, v reflect.Value, _ bool) {
+		if v.Kind() == reflect.Pointer && v.IsNil() {
+			e.buf = append(e.buf, "null"...)
+			return
+		}
+		m, ok := v.Interface().(M)
+		if !ok {
+			e.buf = append(e.buf, "null"...)
+			return
+		}
+		write(e, v.Type(), m)
 	}
-	m, ok := v.Interface().(json.Marshaler)
-	if !ok {
-		e.buf = append(e.buf, "null"...)
-		return
-	}
-	e.writeMarshaled(v.Type(), m)
 }
+
+var (
+	marshalerEncoder     = viaInterface((*encodeState).writeMarshaled)
+	textMarshalerEncoder = viaInterface((*encodeState).writeText)
+)
 
 func addrMarshalerEncoder(e *encodeState, v reflect.Value, _ bool) {
 	e.writeMarshaled(v.Type(), v.Addr().Interface().(json.Marshaler))
@@ -250,19 +260,6 @@ func (e *encodeState) writeMarshaled(t reflect.Type, m json.Marshaler) {
 		e.fail(&json.MarshalerError{Type: t, Err: err})
 	}
 	e.buf = append(e.buf, e.scratch.Bytes()...)
-}
-
-func textMarshalerEncoder(e *encodeState, v reflect.Value, _ bool) {
-	if v.Kind() == reflect.Pointer && v.IsNil() {
-		e.buf = append(e.buf, "null"...)
-		return
-	}
-	m, ok := v.Interface().(encoding.TextMarshaler)
-	if !ok {
-		e.buf = append(e.buf, "null"...)
-		return
-	}
-	e.writeText(v.Type(), m)
 }
 
 func addrTextMarshalerEncoder(e *encodeState, v reflect.Value, _ bool) {

@@ -136,11 +136,11 @@ func (o *ordered[V]) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		kb, err := marshal(k)
+		kb, err := Marshal(k)
 		if err != nil {
 			return nil, err
 		}
-		vb, err := marshal(o.vals[k])
+		vb, err := Marshal(o.vals[k])
 		if err != nil {
 			return nil, err
 		}
@@ -263,7 +263,7 @@ func Build(info Info, ops []Operation) ([]byte, error) {
 	if len(g.components) > 0 || len(security.schemes) > 0 {
 		doc.Components = &componentsObject{Schemas: g.components, SecuritySchemes: security.schemes}
 	}
-	return marshal(doc)
+	return Marshal(doc)
 }
 
 func openAPIMethod(m string) bool {
@@ -530,7 +530,7 @@ func (g *generator) parameters(params []Param, vars []pathVar, security []Securi
 			if err != nil {
 				return nil, fmt.Errorf("openapi: parameter %q: example: %w", p.Name, err)
 			}
-			if po.Example, err = marshal(v); err != nil {
+			if po.Example, err = Marshal(v); err != nil {
 				return nil, err
 			}
 		}

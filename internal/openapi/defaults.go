@@ -87,6 +87,6 @@ func paramDefault(t reflect.Type, text string, s *Schema) (any, error) {
 		}
 		return text, nil
 	}
-	b, err := marshal(v.Elem().Interface())
+	b, err := Marshal(v.Elem().Interface())
 	return json.RawMessage(b), err
 }

@@ -87,7 +87,7 @@ func asset(base, def, file, sri string) string {
 // jsString is s as a JavaScript string literal that is safe inside a
 // <script> element.
 func jsString(s string) string {
-	b, _ := marshal(s) // a string always marshals
+	b, _ := Marshal(s) // a string always marshals
 	out := string(b)
 	// marshal keeps "<", ">" and "&"; a "</script>" or "<!--" in the URL
 	// must not end the script element.

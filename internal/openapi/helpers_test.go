@@ -62,11 +62,11 @@ func schemaJSON(t *testing.T, typ reflect.Type, validate string) (string, map[st
 	g.assignNames()
 	s, err := g.schema(typ, parseRules(validate))
 	noErr(t, err)
-	b, err := marshal(s)
+	b, err := Marshal(s)
 	noErr(t, err)
 	comps := map[string]string{}
 	for name, c := range g.components {
-		cb, err := marshal(c)
+		cb, err := Marshal(c)
 		noErr(t, err)
 		comps[name] = string(cb)
 	}

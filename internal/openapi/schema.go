@@ -61,9 +61,9 @@ type Properties struct {
 // Set adds or replaces the schema of a property; a new name goes last.
 func (p *Properties) Set(name string, s *Schema) { p.set(name, s) }
 
-// marshal is json.Marshal without HTML escaping, so descriptions keep their
-// "<", ">" and "&".
-func marshal(v any) ([]byte, error) {
+// Marshal is json.Marshal without HTML escaping, so descriptions keep their
+// "<", ">" and "&": how every part of the document is written.
+func Marshal(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -364,7 +364,7 @@ func fieldDefault(f jsonfields.Field, text string, fs *Schema) (any, error) {
 		return nil, err
 	}
 	if f.Quoted { // ",string": the value is written inside a string
-		q, err := marshal(string(v))
+		q, err := Marshal(string(v))
 		return json.RawMessage(q), err
 	}
 	return v, nil

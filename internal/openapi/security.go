@@ -19,7 +19,7 @@ type securityNames struct {
 }
 
 func (n *securityNames) key(s Security) (string, error) {
-	js, err := marshal(s.Scheme)
+	js, err := Marshal(s.Scheme)
 	if err != nil {
 		return "", err
 	}
