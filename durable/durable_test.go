@@ -288,3 +288,20 @@ func TestAddOfAnUnknownKindPanicsAtTheCall(t *testing.T) {
 	}()
 	q.Tasks().Add(otherArgs{}, nil)
 }
+
+func TestCancelAScheduledTask(t *testing.T) {
+	for _, s := range stores(t) {
+		t.Run(s.name, func(t *testing.T) {
+			q := s.open(t, durable.Config{Workers: noteWorkers(make(chan string, 1))})
+			ctx := context.Background()
+			res, err := q.Insert(ctx, noteArgs{Text: "later"}, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Hour)})
+			require.NoError(t, err)
+			assert.Equal(t, rivertype.JobStateScheduled, res.Job.State)
+			_, err = q.Cancel(ctx, res.Job.ID)
+			require.NoError(t, err)
+			row, err := q.Task(ctx, res.Job.ID)
+			require.NoError(t, err)
+			assert.Equal(t, rivertype.JobStateCancelled, row.State)
+		})
+	}
+}
