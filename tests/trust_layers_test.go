@@ -135,3 +135,111 @@ func TestWebSocketThroughEveryStack(t *testing.T) {
 		}
 	}
 }
+
+// Headers a plain layer sets before next meet those inner call-next layers
+// set as on one http.ResponseWriter: an inner Add appends, an inner Set
+// replaces; at app level, through nested groups, and with Set-Cookie.
+func TestHeadersAcrossPlainAndCallNextLayers(t *testing.T) {
+	t.Run("app: inner Add appends", func(t *testing.T) {
+		app, _ := quietApp()
+		app.Middleware(nextAdd("X-L", "cn"))
+		app.Use(plainAdd("X-L", "outer"))
+		app.Get("/", func() string { return "ok" })
+		res := do(t, serve(t, app), "GET", "/", "")
+		assert.Equal(t, []string{"outer", "cn"}, res.Header.Values("X-L"))
+	})
+	t.Run("app: inner Set replaces", func(t *testing.T) {
+		app, _ := quietApp()
+		app.Middleware(nextSet("X-L", "cn"))
+		app.Use(plainAdd("X-L", "outer"))
+		app.Get("/", func() string { return "ok" })
+		res := do(t, serve(t, app), "GET", "/", "")
+		assert.Equal(t, []string{"cn"}, res.Header.Values("X-L"))
+	})
+	t.Run("nested groups", func(t *testing.T) {
+		app, _ := quietApp()
+		v1 := app.Group("/v1")
+		v1.Use(plainAdd("X-L", "v1"))
+		users := v1.Group("/users")
+		users.Middleware(nextAdd("X-L", "users"))
+		users.Get("/", func() string { return "ok" })
+		res := do(t, serve(t, app), "GET", "/v1/users/", "")
+		assert.Equal(t, []string{"v1", "users"}, res.Header.Values("X-L"))
+	})
+	t.Run("app plain, group call-next, app call-next", func(t *testing.T) {
+		app, _ := quietApp()
+		app.Middleware(nextAdd("X-L", "app-cn"))
+		app.Use(plainAdd("X-L", "app-plain"))
+		g := app.Group("/g")
+		g.Middleware(nextAdd("X-L", "g-cn"))
+		g.Use(plainAdd("X-L", "g-plain"))
+		g.Get("/x", func() string { return "ok" })
+		res := do(t, serve(t, app), "GET", "/g/x", "")
+		assert.Equal(t, []string{"app-plain", "g-plain", "g-cn", "app-cn"}, res.Header.Values("X-L"))
+	})
+}
+
+// sessionCookie is a plain layer that sets the session cookie before next,
+// as session middleware does.
+func sessionCookie(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "s1"})
+		h.ServeHTTP(w, r)
+	})
+}
+
+// The session cookie a plain layer sets is never lost to cookies set
+// inside it: by a call-next layer, by a handler's *Response, by an
+// HTTPError; a call-next layer's own response replaces the inner response's
+// headers but keeps the session's.
+func TestSessionCookieSurvivesInnerCookies(t *testing.T) {
+	app, _ := quietApp()
+	app.Middleware(func(r *http.Request, next brisk.Next) *brisk.Response {
+		if r.URL.Query().Has("deny") {
+			next(r)
+			resp := brisk.Text(http.StatusForbidden, "denied")
+			resp.Header().Add("Set-Cookie", "denied=1")
+			return resp
+		}
+		resp := next(r)
+		resp.Header().Add("Set-Cookie", "csrf=c1")
+		return resp
+	})
+	app.Use(sessionCookie)
+	app.Get("/typed", func() string { return "ok" })
+	app.Get("/response", func() *brisk.Response {
+		resp := brisk.Text(http.StatusOK, "ok")
+		resp.Header().Add("Set-Cookie", "theme=dark")
+		resp.Header().Set("X-Handler", "1")
+		return resp
+	})
+	app.Get("/error", func() (string, error) {
+		return "", brisk.Error(http.StatusUnauthorized, nil).WithHeader("Set-Cookie", "err=1")
+	})
+	srv := serve(t, app)
+
+	assert.Equal(t, []string{"sid=s1", "csrf=c1"}, do(t, srv, "GET", "/typed", "").Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "theme=dark", "csrf=c1"}, do(t, srv, "GET", "/response", "").Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "err=1", "csrf=c1"}, do(t, srv, "GET", "/error", "").Header.Values("Set-Cookie"))
+	res := do(t, srv, "GET", "/response?deny", "")
+	assert.Equal(t, http.StatusForbidden, res.Status)
+	assert.Equal(t, "denied", res.Body)
+	assert.Equal(t, []string{"sid=s1", "denied=1"}, res.Header.Values("Set-Cookie"))
+	assert.Empty(t, res.Header.Get("X-Handler"), "the replaced response's headers are gone")
+	assert.Equal(t, "6", res.Header.Get("Content-Length"))
+
+	// Without a call-next layer, the same rules.
+	plain, _ := quietApp()
+	plain.Use(sessionCookie)
+	plain.Get("/response", func() *brisk.Response {
+		resp := brisk.Text(http.StatusOK, "ok")
+		resp.Header().Add("Set-Cookie", "theme=dark")
+		return resp
+	})
+	plain.Get("/error", func() (string, error) {
+		return "", brisk.Error(http.StatusUnauthorized, nil).WithHeader("Set-Cookie", "err=1")
+	})
+	psrv := serve(t, plain)
+	assert.Equal(t, []string{"sid=s1", "theme=dark"}, do(t, psrv, "GET", "/response", "").Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "err=1"}, do(t, psrv, "GET", "/error", "").Header.Values("Set-Cookie"))
+}
