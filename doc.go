@@ -18,11 +18,15 @@
 //   - context.Context, *http.Request, http.ResponseWriter, *BackgroundTasks.
 //   - A type a provider returns (see Provide): the provider's result, computed
 //     at most once per request.
-//   - A struct whose fields carry path, query, header or cookie tags: a
+//   - RawBody (the body's bytes, any content type) and io.Reader (the body as
+//     a stream), within the route's body limit.
+//   - A struct whose fields carry path, query, header, cookie or form tags: a
 //     request model, bound field by field. `default:"…"` gives a default,
 //     `validate:"…"` rules are checked with go-playground/validator; pointers
 //     and fields with defaults are optional, slices take repeated values. A
-//     field tagged `body:""` (or named Body) takes the JSON body.
+//     field tagged `body:""` (or named Body) takes the JSON body; fields
+//     tagged `form:"name"` take an urlencoded or multipart form's fields, and
+//     UploadFile, *UploadFile and []UploadFile its files (see UploadFile).
 //   - Any other struct, pointer to struct, map or slice: the JSON body. Its
 //     non-pointer fields without omitempty or a default are required, as in
 //     pydantic.
