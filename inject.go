@@ -71,6 +71,7 @@ type routePlan struct {
 	op openapi.Operation
 
 	stream *streamPlan // the handler streams its result (stream.go)
+	ws     *wsPlan     // a WebSocket route (websocket.go)
 
 	// inferred: the parameters bound from the request by their type (request
 	// models, bodies, path scalars), checked by Provide: a provider of one of
@@ -91,6 +92,7 @@ type compiler struct {
 	seenParam map[string]bool
 	formWhere string // the last form field compiled, for messages
 	rawWhere  string // the last raw body parameter compiled, for messages
+	webSocket bool   // a WebSocket route: *WebSocket injectable, no writer
 }
 
 // compileRoute builds the plan for handler on a route. It panics, naming the
@@ -105,6 +107,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 		plan:      &routePlan{status: opts.status, router: rt},
 		slots:     make(map[*provider]int),
 		seenParam: make(map[string]bool),
+		webSocket: opts.webSocket,
 	}
 	if c.plan.status == 0 {
 		c.plan.status = http.StatusOK
@@ -141,6 +144,7 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 	c.walkSecurity(append(roots, securityRoot{call: h, scopes: opts.scopes}))
 	c.describe(opts, handler, h)
 	c.checkStream(opts, h)
+	c.checkWebSocket(opts, h)
 	return c.plan
 }
 
@@ -189,6 +193,13 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 		case pt == requestType:
 			cp.binders[i] = bindRequest
 			c.plan.exposesRequest = true
+		case pt == webSocketType:
+			if !c.webSocket || ro != roleHandler {
+				panic(fmt.Sprintf("brisk: %s: *brisk.WebSocket is given to the handler of a WebSocket route only (App.WebSocket)", where()))
+			}
+			cp.binders[i] = bindWebSocket
+		case pt == writerType && c.webSocket:
+			panic(fmt.Sprintf("brisk: %s: a WebSocket route cannot take http.ResponseWriter; talk through *brisk.WebSocket", where()))
 		case pt == writerType:
 			cp.binders[i] = bindWriter
 			c.plan.exposesRequest = true

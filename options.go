@@ -36,6 +36,9 @@ type routeOptions struct {
 	eventStream  bool // EventStream: Server-Sent Events (sse.go)
 	keepAlive    time.Duration
 	keepAliveSet bool
+
+	webSocket       bool // registered by WebSocket (websocket.go)
+	webSocketConfig *WebSocketConfig
 }
 
 // Dependencies runs fns before the handler, in order, for their effect (an

@@ -19,6 +19,9 @@ const (
 // validation errors as FastAPI does (a call whose own inputs failed is
 // skipped, the others still run), then the handler if nothing failed.
 func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) {
+	if p.ws != nil && !p.ws.handshake(w, r) {
+		return
+	}
 	st.prepare(p)
 	st.bodyLimit = p.maxBody
 	args := st.args[:p.maxArgs]
@@ -33,7 +36,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 				ok = false
 				if st.abort != nil {
 					clear(args)
-					st.app.writeError(st, p.router, w, r, st.abort)
+					p.answerError(st, w, r, st.abort)
 					return
 				}
 			}
@@ -46,6 +49,11 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			st.markFailed(c)
 			continue
 		}
+		if c == p.handler && p.ws != nil {
+			p.ws.serve(st, c, args[:len(c.binders)], w, r)
+			clear(args)
+			return
+		}
 		out := c.fn.Call(args[:len(c.binders)])
 		clear(args)
 		// A cleanup returned with an error still runs: the provider may
@@ -56,7 +64,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			}
 		}
 		if err := errorOf(out, c.results); err != nil {
-			st.app.writeError(st, p.router, w, r, err)
+			p.answerError(st, w, r, err)
 			return
 		}
 		switch {
@@ -66,7 +74,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		case c == p.handler:
 			if len(p.commits) > 0 {
 				if err := st.commit(p, r); err != nil {
-					st.app.writeError(st, p.router, w, r, err)
+					p.answerError(st, w, r, err)
 					return
 				}
 			}
@@ -74,8 +82,23 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	if len(st.errs) > 0 {
+		if p.ws != nil {
+			p.ws.reject(st, w, r, nil)
+			return
+		}
 		st.app.writeValidationErrors(st, p.router, w, r)
 	}
+}
+
+// answerError answers an error from a dependency or the handler: as the
+// route's error handlers say, or, on a WebSocket route, by closing the
+// connection.
+func (p *routePlan) answerError(st *reqState, w http.ResponseWriter, r *http.Request, err error) {
+	if p.ws != nil {
+		p.ws.reject(st, w, r, err)
+		return
+	}
+	st.app.writeError(st, p.router, w, r, err)
 }
 
 // prepare sizes the request state for the plan.

@@ -66,6 +66,8 @@ type reqState struct {
 
 	tasks    *background.Tasks
 	cleanups []func()
+
+	ws *WebSocket // a WebSocket route's connection (websocket.go)
 }
 
 func newReqState(a *App) *reqState {
@@ -117,6 +119,7 @@ func (st *reqState) reset() {
 	st.bodyLimit = 0
 	st.form.reset()
 	st.tasks, st.cleanups = nil, nil
+	st.ws = nil
 }
 
 // stateOf finds the request's state: through the writers Brisk put on the
