@@ -1,7 +1,8 @@
 package tests
 
 // End-to-end ports of Starlette's tests/middleware/test_https_redirect.py
-// (github.com/Kludex/starlette), through a Brisk app.
+// (github.com/Kludex/starlette), through a Brisk app: the one home of that
+// suite. middleware/httpsredirect_test.go drives the middleware alone.
 
 import (
 	"testing"
@@ -70,7 +71,7 @@ func TestStarletteHTTPSRedirectMiddlewareIPv6DefaultPort(t *testing.T) {
 // server address to fall back to (docs/middleware.md).
 func TestStarletteHTTPSRedirectMiddlewareWithoutServer(t *testing.T) {
 	srv := serve(t, httpsRedirectApp(t))
-	for _, host := range []string{"testserver:65536", "[:::]"} {
+	for _, host := range []string{"testserver:65536", "testserver:99999", "testserver:abc", "[:::]", "[fe80::1::2]"} {
 		res := send(t, srv, request{Raw: true, Path: "/", Host: host})
 		assert.Equal(t, 400, res.Status, host)
 		assert.Equal(t, "Invalid host header", res.Body, host)

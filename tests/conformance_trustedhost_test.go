@@ -1,7 +1,8 @@
 package tests
 
 // End-to-end ports of Starlette's tests/middleware/test_trusted_host.py
-// (github.com/Kludex/starlette), through a Brisk app.
+// (github.com/Kludex/starlette), through a Brisk app: the one home of that
+// suite. middleware/trustedhost_test.go drives the middleware alone.
 
 import (
 	"testing"
