@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -437,4 +439,67 @@ func TestBlockedTaskDoesNotStallLaterTasks(t *testing.T) {
 	assert.Equal(t, 200, send(t, srv, request{Method: "POST", Path: "/next"}).Status)
 	bgRecv(t, second, "the next request's task")
 	assert.Contains(t, logs.String(), "background: task still running after its timeout; abandoned, the list goes on")
+}
+
+// TestSlowClientsFigures measures what slow clients hold, for
+// docs/reliability.md: 40 clients that never read an 8 MiB response, then
+// 1 000 bodies stalled after one byte, against timeouts of 1 s. It needs
+// hundreds of MiB, so it runs only when BRISK_FIGURES=1:
+//
+//	BRISK_FIGURES=1 go test -run TestSlowClientsFigures -v ./tests/
+func TestSlowClientsFigures(t *testing.T) {
+	if os.Getenv("BRISK_FIGURES") != "1" {
+		t.Skip("set BRISK_FIGURES=1 to measure")
+	}
+	app, _, addrc := tsApp(brisk.Config{WriteTimeout: time.Second, ReadBodyTimeout: time.Second})
+	app.Handle("GET", "/big", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(make([]byte, 8<<20))
+	}))
+	const stalled = 1000
+	reads := make(chan error, stalled)
+	app.Handle("POST", "/upload", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		reads <- err
+	}))
+	addr, done := tsRun(t, app, addrc)
+	defer tsStop(t, app, done)
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapInuse >> 20
+	}
+	baseHeap, baseG := heap(), runtime.NumGoroutine()
+	t.Logf("baseline: heap %d MiB, %d goroutines", baseHeap, baseG)
+	for range 40 {
+		_ = tsDial(t, addr, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+	}
+	time.Sleep(300 * time.Millisecond) // the responses are being written
+	t.Logf("40 clients not reading 8 MiB, after 0.3 s: heap %d MiB, %d goroutines", heap(), runtime.NumGoroutine())
+	tsGoroutinesBackTo(t, baseG)
+	after := heap()
+	t.Logf("after WriteTimeout: heap %d MiB, %d goroutines", after, runtime.NumGoroutine())
+	assert.Less(t, after, baseHeap+16)
+
+	start := time.Now()
+	for range stalled {
+		_ = tsDial(t, addr, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nA")
+	}
+	t.Logf("%d bodies stalled after one byte, open after %v: %d goroutines", stalled, time.Since(start).Round(time.Millisecond), runtime.NumGoroutine())
+	for range stalled {
+		require.Error(t, bgRecv(t, reads, "a stalled body's read to end"))
+	}
+	tsGoroutinesBackTo(t, baseG)
+	t.Logf("all %d cut and released %v after the first: %d goroutines", stalled, time.Since(start).Round(time.Millisecond), runtime.NumGoroutine())
+}
+
+// tsGoroutinesBackTo waits (bounded) until at most n goroutines run.
+// (require.Eventually would count its own.)
+func tsGoroutinesBackTo(t *testing.T, n int) {
+	t.Helper()
+	for end := time.Now().Add(tsGuard); runtime.NumGoroutine() > n; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("%d goroutines, want at most %d", runtime.NumGoroutine(), n)
+		}
+	}
 }
