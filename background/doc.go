@@ -18,5 +18,8 @@
 //     that [Runner.Shutdown] cancels when its deadline passes;
 //   - at most [RunnerConfig.MaxConcurrent] lists run at once; the rest wait
 //     in a FIFO queue that costs memory, not goroutines;
+//   - a task that never returns holds its own list and one worker, not the
+//     others; [RunnerConfig.TaskTimeout] bounds each task, and a queue that
+//     builds up behind busy workers is logged at Warn level;
 //   - [Runner.Shutdown] drains the queue instead of dropping it.
 package background
