@@ -50,6 +50,14 @@ func (e *HTTPError) WithHeader(key, value string) *HTTPError {
 	return e
 }
 
+// clone copies e, for an error Brisk keeps (one value for every request)
+// but hands to error handlers, which may change it.
+func (e *HTTPError) clone() *HTTPError {
+	c := *e
+	c.Headers = e.Headers.Clone()
+	return &c
+}
+
 // Error implements error.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("%d %s: %v", e.Status, http.StatusText(e.Status), e.Detail)

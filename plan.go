@@ -36,7 +36,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 				ok = false
 				if st.abort != nil {
 					clear(args)
-					p.answerError(st, w, r, st.abort)
+					p.answerError(st, w, r, st.abort.clone())
 					return
 				}
 			}

@@ -481,3 +481,27 @@ func TestValidationResponseDocumented(t *testing.T) {
 	// it even with a handler).
 	assert.Contains(t, responses("/items/{item_id}"), "422")
 }
+
+// The HTTPErrors Brisk makes for bad bodies reach handlers as the
+// request's own copies: a handler changing one changes no other request's
+// answer.
+func TestHandleErrorBriskErrorsNotShared(t *testing.T) {
+	app := brisk.New()
+	app.HandleError(func(r *http.Request, err *brisk.HTTPError) *brisk.Response {
+		err.WithHeader("X-Seen", "1")
+		err.Detail = fmt.Sprint(err.Detail, " (seen)")
+		return nil
+	})
+	app.Post("/form", func(in struct {
+		Name string `form:"name"`
+	}) string {
+		return in.Name
+	})
+	srv := serve(t, app)
+	for range 3 {
+		res := do(t, srv, "POST", "/form", "", "Content-Type", "multipart/form-data")
+		assert.Equal(t, 400, res.Status)
+		assert.Equal(t, []string{"1"}, res.Header.Values("X-Seen"))
+		assertJSON(t, `{"detail":"Missing boundary in multipart. (seen)"}`, res)
+	}
+}
