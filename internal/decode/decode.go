@@ -24,8 +24,10 @@
 //   - float32/float64: surrounding white space is ignored; decimal and
 //     exponent forms, "inf"/"infinity"/"nan" (any case, signed) and single
 //     underscores between digits are accepted; hexadecimal floats are not.
-//     A finite number too large for the type becomes ±Inf (as pydantic's float
-//     parsing does). Otherwise "float_parsing".
+//     Otherwise "float_parsing". A value that is not finite — "inf", "nan",
+//     or a number too large for the type ("1e400", "1e39" for a float32) —
+//     is "finite_number" ("Input should be a finite number", pydantic's
+//     allow_inf_nan=False), as in a JSON body: JSON cannot carry it back.
 //   - time.Time: RFC 3339 / ISO 8601 as pydantic (speedate) reads it:
 //     "YYYY-MM-DD", then a 'T', 't', ' ' or '_' separator, "HH:MM" with
 //     optional ":SS" and a fraction ('.' or ',', any number of digits, kept to

@@ -14,10 +14,18 @@ const (
 	msgInt   = "Input should be a valid integer, unable to parse string as an integer"
 	msgFloat = "Input should be a valid number, unable to parse string as a number"
 	msgBool  = "Input should be a valid boolean, unable to interpret input"
+	// msgFinite is pydantic's message for finite_number.
+	msgFinite = "Input should be a finite number"
 )
 
 func intParsing() *Error   { return &Error{Type: "int_parsing", Msg: msgInt, Index: -1} }
 func floatParsing() *Error { return &Error{Type: "float_parsing", Msg: msgFloat, Index: -1} }
+
+// notFinite is the error for inf, nan and magnitudes past the type's range
+// (1e400, or 1e39 for a float32): JSON cannot carry them, so a value that
+// reached a handler could not be sent back, and a JSON body refuses them
+// with the same error.
+func notFinite() *Error { return &Error{Type: "finite_number", Msg: msgFinite, Index: -1} }
 
 func greaterEqual(min int64) *Error {
 	return &Error{
@@ -140,6 +148,9 @@ func decodeFloat64(s string, p unsafe.Pointer) *Error {
 	if !ok {
 		return floatParsing()
 	}
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return notFinite()
+	}
 	*(*float64)(p) = f
 	return nil
 }
@@ -148,6 +159,9 @@ func decodeFloat32(s string, p unsafe.Pointer) *Error {
 	f, ok := parseFloat(s, 32)
 	if !ok {
 		return floatParsing()
+	}
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return notFinite()
 	}
 	*(*float32)(p) = float32(f)
 	return nil
