@@ -67,10 +67,13 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 		pv := newValue(st)
 		items := dec.Decode(data, pv.Interface())
 		if validate && !hasType(items, "json_invalid") && !(len(items) == 1 && len(items[0].Loc) == 1) {
-			decoded := len(items)
+			var decoded *problem.Overlaps
+			if len(items) > 0 {
+				decoded = problem.NewOverlaps(items)
+			}
 			for _, f := range v.Check(pv.Interface()) {
 				loc := append([]any{"body"}, f.Path...)
-				if overlaps(items[:decoded], loc) {
+				if decoded.Overlaps(loc) {
 					// That part did not decode: its zero value's rules say
 					// nothing more, as in pydantic.
 					continue

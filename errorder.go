@@ -6,6 +6,7 @@ package brisk
 import (
 	"cmp"
 	"errors"
+	"net/http"
 	"reflect"
 	"slices"
 
@@ -14,14 +15,17 @@ import (
 	"github.com/briskgo/brisk/internal/problem"
 )
 
-// addItem records a 422 detail item, one per loc.
-func (st *reqState) addItem(it problem.Item) {
-	for _, e := range st.errs {
-		if slices.Equal(e.Loc, it.Loc) {
-			return
-		}
+// addItem records a 422 detail item, one per loc (the first wins), its
+// input cut to problem.MaxInputBytes; it reports whether it was new. Every error of every source comes
+// through here, so a loc is looked up in a set, never in the list: a
+// request with n failing values costs O(n), not O(n²).
+func (st *reqState) addItem(it problem.Item) bool {
+	if !st.errLocs.Add(it.Loc) {
+		return false
 	}
+	problem.ClipInput(&it)
 	st.errs = append(st.errs, it)
+	return true
 }
 
 // addDecodeError records a wire value that did not decode.
@@ -34,16 +38,38 @@ func (st *reqState) addDecodeError(err error, input string, loc ...any) {
 	st.addItem(it)
 }
 
-// overlaps reports whether an item of items is at loc, inside it, or
-// contains it: a rule failure there repeats (or follows from) that error.
-func overlaps(items []problem.Item, loc []any) bool {
-	for _, it := range items {
-		n := min(len(it.Loc), len(loc))
-		if slices.Equal(it.Loc[:n], loc[:n]) {
-			return true
+// capErrors cuts the collected list, once in its final order, to the
+// limits of a 422 (see problem.Cap): the answer stays within
+// problem.Budget of the request's size.
+func (st *reqState) capErrors(r *http.Request) {
+	if len(st.errs) <= 1 {
+		return // one item, its input already clipped, is always sent
+	}
+	st.errs = problem.Cap(st.errs, st.requestSize(r), func(it problem.Item) int {
+		b, err := st.enc.encode(it)
+		if err != nil {
+			return -1
+		}
+		return len(b)
+	})
+}
+
+// requestSize is about the size of r on the wire, counting only the body
+// bytes read: the request line, the headers and the body.
+func (st *reqState) requestSize(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len(r.Host) + 16
+	if r.RequestURI == "" {
+		n += len(r.URL.RequestURI())
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
 		}
 	}
-	return false
+	if st.bodyRead {
+		n += st.body.Len()
+	}
+	return n
 }
 
 // Validation errors are collected as binders run — type errors while

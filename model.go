@@ -134,6 +134,7 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 			}
 		}
 		if validate {
+			var failed *problem.Overlaps // the errors since first, once there is a failure
 			for _, f := range v.Check(pv.Interface()) {
 				field, loc := modelLoc(fields, f, body != nil)
 				if field == nil && bodyFailed {
@@ -141,7 +142,10 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 					// are not errors of the request.
 					continue
 				}
-				if overlaps(rs.errs[first:], loc) {
+				if failed == nil {
+					failed = problem.NewOverlaps(rs.errs[first:])
+				}
+				if failed.Overlaps(loc) {
 					// The input did not decode (or was missing): its zero
 					// value's rules say nothing more, as in pydantic.
 					continue
@@ -152,7 +156,9 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 						it.Input = raw
 					}
 				}
-				rs.addItem(it)
+				if rs.addItem(it) {
+					failed.Add(it.Loc)
+				}
 				ok = false
 			}
 		}

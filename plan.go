@@ -82,6 +82,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	if len(st.errs) > 0 {
+		st.capErrors(r)
 		if p.ws != nil {
 			p.ws.reject(st, w, r, nil)
 			return

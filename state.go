@@ -43,8 +43,9 @@ type reqState struct {
 	values    []reflect.Value // reused request models and bodies, by scratch ID
 	slotState []uint8
 
-	errs  []problem.Item
-	abort *HTTPError
+	errs    []problem.Item
+	errLocs problem.LocSet // the locs in errs
+	abort   *HTTPError
 
 	query      []queryPair
 	queryReady bool
@@ -98,8 +99,13 @@ func (st *reqState) reset() {
 	}
 	st.slots = st.slots[:0]
 	st.slotState = st.slotState[:0]
-	clear(st.errs)
-	st.errs = st.errs[:0]
+	if cap(st.errs) > 1024 {
+		st.errs = nil // a hostile request's list is not kept for the next
+	} else {
+		clear(st.errs)
+		st.errs = st.errs[:0]
+	}
+	st.errLocs.Reset()
 	st.abort = nil
 	clear(st.query)
 	st.query, st.queryReady = st.query[:0], false

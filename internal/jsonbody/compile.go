@@ -90,6 +90,7 @@ type node struct {
 // field is one JSON member of a struct, after embedding is resolved.
 type field struct {
 	name     string
+	locName  any    // name, boxed once for the locs of its errors
 	goName   string // for error messages at Compile
 	steps    []step // from the struct to the field, through embedded pointers
 	node     *node
@@ -289,7 +290,7 @@ func (c *compiler) structFields(n *node, t reflect.Type, path string) error {
 		if err != nil {
 			return err
 		}
-		f := field{name: jf.Name, goName: fpath, steps: steps, node: fn, quoted: jf.Quoted, sub: -1}
+		f := field{name: jf.Name, locName: jf.Name, goName: fpath, steps: steps, node: fn, quoted: jf.Quoted, sub: -1}
 		if text, ok := jf.StructField.Tag.Lookup("default"); ok {
 			f.def = &defaultValue{text: text}
 		}
@@ -534,7 +535,7 @@ func decodeValue(n *node, raw []byte, v reflect.Value) string {
 		}
 	}
 	var b strings.Builder
-	for i, it := range report(n, raw, start, err, nil) {
+	for i, it := range report(n, raw, buildSpans(raw), start, err, nil) {
 		if i > 0 {
 			b.WriteString("; ")
 		}

@@ -106,7 +106,7 @@ func checkDecode(t *testing.T, d *Decoder, exact bool, data []byte) {
 	if plainErr != nil && json.Valid(data) {
 		// Scalars pydantic's lax mode converts: Decode reads the body as
 		// if they had been sent as plain literals.
-		if fixed, _ := coerce(d.root, data, skipSpace(data, 0)); fixed != nil {
+		if fixed, _ := coerce(d.root, data, buildSpans(data), skipSpace(data, 0)); fixed != nil {
 			data = fixed
 			plain = reflect.New(d.Type())
 			plainErr = json.Unmarshal(data, plain.Interface())
@@ -137,7 +137,7 @@ func checkDecode(t *testing.T, d *Decoder, exact bool, data []byte) {
 		// The error walk, written apart from the presence scan and from
 		// encoding/json, must find nothing wrong either: report then
 		// returns its fallback alone.
-		found := report(d.root, data, skipSpace(data, 0), nil, nil)
+		found := report(d.root, data, buildSpans(data), skipSpace(data, 0), nil, nil)
 		if len(found) != 1 || found[0].Type != "value_error" || len(found[0].Loc) != 1 {
 			t.Fatalf("%v: %q: accepted, but the error walk finds %v", d.Type(), data, found)
 		}

@@ -166,9 +166,17 @@ func (d *Decoder) decode(data []byte, dst any, lax bool, orig map[int][]byte) []
 			return nil
 		}
 	}
+	// The index of the body's containers, built once for the walks below.
+	var sp *spans
+	spansOf := func() *spans {
+		if sp == nil {
+			sp = buildSpans(data)
+		}
+		return sp
+	}
 	if lax && d.durations {
 		// Durations are rewritten as nanoseconds, with the lax scalars.
-		if fixed, orig := coerce(d.root, data, start); fixed != nil {
+		if fixed, orig := coerce(d.root, data, spansOf(), start); fixed != nil {
 			reflect.ValueOf(dst).Elem().SetZero()
 			return d.decode(fixed, dst, false, orig)
 		}
@@ -186,10 +194,10 @@ func (d *Decoder) decode(data []byte, dst any, lax bool, orig map[int][]byte) []
 		}
 	}
 	if err != nil && lax {
-		if fixed, orig := coerce(d.root, data, start); fixed != nil {
+		if fixed, orig := coerce(d.root, data, spansOf(), start); fixed != nil {
 			reflect.ValueOf(dst).Elem().SetZero()
 			return d.decode(fixed, dst, false, orig)
 		}
 	}
-	return report(d.root, data, start, err, orig)
+	return report(d.root, data, spansOf(), start, err, orig)
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	wire "github.com/briskgo/brisk/internal/decode"
 	"github.com/briskgo/brisk/internal/problem"
@@ -44,14 +45,14 @@ const (
 // and values of the wrong JSON type, in pydantic's order (a struct's
 // fields in declaration order, list elements and map members in body
 // order). It never returns an empty list.
-func report(root *node, data []byte, start int, err error, orig map[int][]byte) []problem.Item {
-	r := &reporter{data: data, sp: buildSpans(data), seen: map[string]bool{}, budget: detailBudget + 2*len(data), orig: orig}
+func report(root *node, data []byte, sp *spans, start int, err error, orig map[int][]byte) []problem.Item {
+	r := &reporter{data: data, sp: sp, budget: detailBudget + 2*len(data), orig: orig}
 	var av any = unknown{}
 	if root.needScan {
 		// The body as decoded into any: missing fields' inputs are its
 		// objects, found by walking it alongside (decoding each object
 		// again would cost O(n) per level of nesting).
-		av = decodeAny(data[start:])
+		av = decodeAny(data, start, len(data), sp)
 	}
 	r.value(root, start, []any{"body"}, true, false, av)
 	if len(r.items) == 0 {
@@ -64,7 +65,7 @@ func report(root *node, data []byte, start int, err error, orig map[int][]byte) 
 			Type:  "value_error",
 			Loc:   []any{"body"},
 			Msg:   "Value error, " + msg,
-			Input: decodeAny(data[start:]),
+			Input: decodeAny(data, start, len(data), sp),
 			Ctx:   map[string]any{"error": msg},
 		}}
 	}
@@ -75,8 +76,8 @@ type reporter struct {
 	data   []byte
 	sp     *spans
 	items  []problem.Item
-	seen   map[string]bool // locs reported so far
-	budget int             // what is left of the detail budget
+	seen   problem.LocSet // locs reported so far
+	budget int            // what is left of the detail budget
 
 	// lax: the walk collects, in fixes, the scalars pydantic's lax mode
 	// converts (see laxLiteral) instead of reporting them.
@@ -98,8 +99,8 @@ type fix struct {
 // bool) rewritten as the JSON literal encoding/json accepts, or nil when
 // there is none; orig maps each rewritten value's offset in the new body to
 // the value as sent.
-func coerce(root *node, data []byte, start int) (fixed []byte, orig map[int][]byte) {
-	r := &reporter{data: data, sp: buildSpans(data), seen: map[string]bool{}, budget: detailBudget + 2*len(data), lax: true}
+func coerce(root *node, data []byte, sp *spans, start int) (fixed []byte, orig map[int][]byte) {
+	r := &reporter{data: data, sp: sp, budget: detailBudget + 2*len(data), lax: true}
 	r.value(root, start, []any{"body"}, true, false, unknown{})
 	if len(r.fixes) == 0 {
 		return nil, nil
@@ -210,39 +211,29 @@ func (r *reporter) full() bool { return r.budget < 0 }
 // add records an item unless its loc has been reported already; size is
 // the length of its input in the body.
 func (r *reporter) add(it problem.Item, size int) {
-	if r.full() {
+	if r.full() || r.seen.Has(it.Loc) {
 		return
 	}
-	var b strings.Builder
-	for _, x := range it.Loc {
-		switch x := x.(type) {
-		case int:
-			b.WriteString("\x00i")
-			b.WriteString(strconv.Itoa(x))
-		case string:
-			b.WriteString("\x00s")
-			b.WriteString(x)
-		}
-	}
-	k := b.String()
-	if r.seen[k] {
-		return
-	}
-	r.seen[k] = true
-	r.budget -= 64 + size + b.Len()
 	it.Loc = slices.Clone(it.Loc)
+	r.seen.Add(it.Loc)
+	r.budget -= 64 + size + 8*len(it.Loc)
 	r.items = append(r.items, it)
 }
 
-// wrong records a type error at loc for the value data[start:end].
+// wrong records a type error at loc for the value data[start:end]. The
+// input is built only for a loc not reported yet: a key repeated many
+// times with a wrong value costs its bytes, not a decoded input each.
 func (r *reporter) wrong(loc []any, typ, msg string, start, end int, ctx map[string]any) {
-	if !r.full() {
-		raw := r.data[start:end]
-		if o, ok := r.orig[start]; ok {
-			raw = o
-		}
-		r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: decodeAny(raw), Ctx: ctx}, end-start)
+	if r.full() || r.seen.Has(loc) {
+		return
 	}
+	var input any
+	if o, ok := r.orig[start]; ok {
+		input = decodeAny(o, 0, len(o), nil)
+	} else {
+		input = decodeAny(r.data, start, end, r.sp)
+	}
+	r.add(problem.Item{Type: typ, Loc: loc, Msg: msg, Input: input, Ctx: ctx}, end-start)
 }
 
 // child returns loc extended by x. It may share loc's array with loc's
@@ -250,6 +241,15 @@ func (r *reporter) wrong(loc []any, typ, msg string, start, end int, ctx map[str
 // first, and add copies a loc into the item it keeps.
 func child(loc []any, x any) []any {
 	return append(loc, x)
+}
+
+// parent returns loc with room for children, so that child does not copy
+// loc for each of a container's members, nor for a few levels below.
+func parent(loc []any) []any {
+	if len(loc) < cap(loc) {
+		return loc
+	}
+	return slices.Grow(loc, 8)
 }
 
 // value checks the value at data[start] against n and returns its end.
@@ -342,6 +342,7 @@ func (r *reporter) value(n *node, start int, loc []any, presence, quoted bool, a
 // any JSON but a number too large for a float64.
 func (r *reporter) anything(start int, loc []any) {
 	data := r.data
+	loc = parent(loc)
 	switch at(data, start) {
 	case '[':
 		i := start + 1
@@ -374,6 +375,7 @@ func (r *reporter) null(n *node, loc []any) {
 }
 
 func (r *reporter) list(n *node, start int, loc []any, presence bool, av any) {
+	loc = parent(loc)
 	arr, known := av.([]any)
 	i := start + 1
 	for idx := 0; ; idx++ {
@@ -403,30 +405,56 @@ func (r *reporter) list(n *node, start int, loc []any, presence bool, av any) {
 }
 
 func (r *reporter) dict(n *node, start int, loc []any, presence bool, av any) {
-	var members []member
-	var keys []string
-	last := map[string]int{}
-	var m member
-	for i := start + 1; nextMember(r.data, r.sp, i, &m); i = m.next {
-		k := string(unquote(nil, m.rawKey(r.data)))
-		last[k] = len(members)
-		members = append(members, m)
-		keys = append(keys, k)
+	loc = parent(loc)
+	// Each distinct key once, boxed for the locs, with its last occurrence
+	// (which decides, as in pydantic): a key repeated many times costs its
+	// bytes, not an entry each.
+	type key struct {
+		loc     any // the key as a string
+		last    int
+		checked bool
 	}
-	for j, m := range members {
-		k := keys[j]
-		kloc := child(loc, k)
-		if _, err := n.mapKey(k, m.quoted(r.data)); err != nil {
-			typ, msg := "value_error", "Value error, "+err.Error()
-			var ctx map[string]any
-			if n.key == keyInt || n.key == keyUint {
-				typ, msg = "int_parsing", msgIntParsing
-			} else {
-				ctx = map[string]any{"error": err.Error()}
-			}
-			r.add(problem.Item{Type: typ, Loc: child(kloc, "[key]"), Msg: msg, Input: k, Ctx: ctx}, len(k))
+	keys := map[string]*key{}
+	var buf []byte
+	keyOf := func(m *member) []byte {
+		raw := m.rawKey(r.data)
+		if plainKey(raw) {
+			return raw
 		}
-		isLast := last[k] == j
+		buf = unquote(buf[:0], raw)
+		return buf
+	}
+	var m member
+	j := 0
+	for i := start + 1; nextMember(r.data, r.sp, i, &m); i = m.next {
+		kb := keyOf(&m)
+		if e := keys[string(kb)]; e != nil {
+			e.last = j
+		} else {
+			k := string(kb)
+			keys[k] = &key{loc: k, last: j}
+		}
+		j++
+	}
+	j = 0
+	for i := start + 1; nextMember(r.data, r.sp, i, &m); i, j = m.next, j+1 {
+		e := keys[string(keyOf(&m))]
+		k := e.loc.(string)
+		kloc := child(loc, e.loc)
+		if !e.checked {
+			e.checked = true
+			if _, err := n.mapKey(k, m.quoted(r.data)); err != nil {
+				typ, msg := "value_error", "Value error, "+err.Error()
+				var ctx map[string]any
+				if n.key == keyInt || n.key == keyUint {
+					typ, msg = "int_parsing", msgIntParsing
+				} else {
+					ctx = map[string]any{"error": err.Error()}
+				}
+				r.add(problem.Item{Type: typ, Loc: child(kloc, "[key]"), Msg: msg, Input: k, Ctx: ctx}, len(k))
+			}
+		}
+		isLast := e.last == j
 		if at(r.data, m.start) == 'n' {
 			if presence && isLast && n.elemRejectNull {
 				r.null(n.elem, kloc)
@@ -441,40 +469,48 @@ func (r *reporter) dict(n *node, start int, loc []any, presence bool, av any) {
 }
 
 func (r *reporter) object(n *node, start, end int, loc []any, presence bool, av any) {
-	type occurrence struct {
-		field int
-		m     member
-	}
-	var occ []occurrence
+	loc = parent(loc)
+	// The members by field, in body order within a field: counted first,
+	// then placed, so that a body of many (repeated) keys costs one word
+	// per member, allocated once.
 	var m member
+	counts := make([]int, 2*len(n.fields)+1)
+	first := counts[:len(n.fields)+1] // where each field's members begin in occ
 	for i := start + 1; nextMember(r.data, r.sp, i, &m); i = m.next {
 		if fi := n.memberField(r.data, &m); fi >= 0 {
-			occ = append(occ, occurrence{fi, m})
+			first[fi+1]++
 		}
 	}
-	slices.SortStableFunc(occ, func(a, b occurrence) int { return a.field - b.field })
-	j := 0
+	for fi := range n.fields {
+		first[fi+1] += first[fi]
+	}
+	occ := make([]int, first[len(n.fields)]) // the members' key offsets
+	fill := counts[len(n.fields)+1:]
+	copy(fill, first)
+	for i := start + 1; nextMember(r.data, r.sp, i, &m); i = m.next {
+		if fi := n.memberField(r.data, &m); fi >= 0 {
+			occ[fill[fi]] = m.keyStart
+			fill[fi]++
+		}
+	}
 	for fi := range n.fields {
 		f := &n.fields[fi]
-		floc := child(loc, f.name)
-		k := j
-		for k < len(occ) && occ[k].field == fi {
-			k++
-		}
-		group := occ[j:k]
-		j = k
+		floc := child(loc, f.locName)
+		group := occ[first[fi]:first[fi+1]]
 		if len(group) == 0 {
 			if presence && f.required {
 				if _, ok := av.(unknown); ok && !r.full() {
-					av = decodeAny(r.data[start:end])
+					av = decodeAny(r.data, start, end, r.sp)
 				}
 				r.add(problem.Missing(av, floc...), end-start)
 			}
 			continue
 		}
-		for g, o := range group {
+		for g, keyStart := range group {
+			var o member
+			nextMember(r.data, r.sp, keyStart, &o)
 			isLast := g == len(group)-1
-			if at(r.data, o.m.start) == 'n' {
+			if at(r.data, o.start) == 'n' {
 				if presence && isLast && f.rejectNull {
 					r.null(f.node, floc)
 					continue
@@ -486,9 +522,9 @@ func (r *reporter) object(n *node, start, end int, loc []any, presence bool, av 
 			known := presence && isLast
 			var fv any = unknown{}
 			if known {
-				fv = avMember(av, string(unquote(nil, o.m.rawKey(r.data))), true)
+				fv = avMember(av, string(unquote(nil, o.rawKey(r.data))), true)
 			}
-			r.value(f.node, o.m.start, floc, known, f.quoted, fv)
+			r.value(f.node, o.start, floc, known, f.quoted, fv)
 		}
 	}
 }
@@ -846,15 +882,152 @@ func isValidNumber(s string) bool {
 }
 
 // decodeAny decodes a JSON value for an item's input, keeping numbers as
-// sent (json.Number).
-func decodeAny(raw []byte) any {
-	dec := json.NewDecoder(bytes.NewReader(raw))
+// sent (json.Number), as a json.Decoder with UseNumber would. The values
+// given are parts of a body encoding/json has already read, so they are
+// well-formed: they are read directly, at the cost of the value alone (a
+// json.Decoder per input costs about a kilobyte, which a body of many
+// small wrong values would multiply). Anything unexpected goes to
+// encoding/json.
+func decodeAny(data []byte, start, end int, sp *spans) any {
+	d := anyDecoder{sp: sp}
+	raw := data[:end]
+	if v, e, ok := d.value(raw, skipSpace(raw, start), 0); ok && skipSpace(raw, e) == end {
+		return v
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw[start:]))
 	dec.UseNumber()
 	var v any
 	if dec.Decode(&v) != nil {
 		return string(raw)
 	}
 	return v
+}
+
+// anyDecoder reads well-formed JSON into interface{} values.
+type anyDecoder struct {
+	sp      *spans // the body's containers (nil: found by scanning)
+	members []int  // scratch: the key offsets of the objects being read
+}
+
+// value reads the well-formed JSON value at data[i] as encoding/json
+// decodes it into an interface{} (numbers as json.Number, invalid UTF-8
+// as U+FFFD, the last of duplicate keys); it returns the value, the index
+// past it, and false where data is not as expected.
+func (d *anyDecoder) value(data []byte, i, depth int) (any, int, bool) {
+	if depth > maxAnyDepth {
+		return nil, i, false
+	}
+	switch c := at(data, i); {
+	case c == '"':
+		end := skipString(data, i)
+		if end > len(data) || end-i < 2 || data[end-1] != '"' {
+			return nil, i, false
+		}
+		return anyString(data[i+1 : end-1]), end, true
+	case c == '{':
+		return d.object(data, i, depth)
+	case c == '[':
+		a := []any{}
+		i = skipSpace(data, i+1)
+		if at(data, i) == ']' {
+			return a, i + 1, true
+		}
+		for {
+			v, end, ok := d.value(data, i, depth+1)
+			if !ok {
+				return nil, end, false
+			}
+			a = append(a, v)
+			i = skipSpace(data, end)
+			switch at(data, i) {
+			case ',':
+				i = skipSpace(data, i+1)
+			case ']':
+				return a, i + 1, true
+			default:
+				return nil, i, false
+			}
+		}
+	default:
+		end := skipValue(data, i)
+		lit := data[i:end]
+		switch string(lit) {
+		case "true":
+			return true, end, true
+		case "false":
+			return false, end, true
+		case "null":
+			return nil, end, true
+		}
+		if !isValidNumber(string(lit)) {
+			return nil, i, false
+		}
+		return json.Number(lit), end, true
+	}
+}
+
+// object reads the object at data[i]. Its members are read last first, so
+// that a value a later duplicate key replaces is skipped, not decoded.
+func (d *anyDecoder) object(data []byte, i, depth int) (any, int, bool) {
+	base := len(d.members)
+	defer func() { d.members = d.members[:base] }()
+	i = skipSpace(data, i+1)
+	if at(data, i) != '}' {
+		for {
+			if at(data, i) != '"' {
+				return nil, i, false
+			}
+			d.members = append(d.members, i)
+			kend := skipString(data, i)
+			i = skipSpace(data, kend)
+			if kend-d.members[len(d.members)-1] < 2 || at(data, i) != ':' {
+				return nil, i, false
+			}
+			i = skipSpace(data, d.sp.skip(data, skipSpace(data, i+1)))
+			if at(data, i) == '}' {
+				break
+			}
+			if at(data, i) != ',' {
+				return nil, i, false
+			}
+			i = skipSpace(data, i+1)
+		}
+	}
+	end := i + 1
+	m := map[string]any{}
+	for k := len(d.members) - 1; k >= base; k-- {
+		ks := d.members[k]
+		kend := skipString(data, ks)
+		key := data[ks+1 : kend-1]
+		if plainKey(key) {
+			if _, ok := m[string(key)]; ok {
+				continue
+			}
+		}
+		name := anyString(key)
+		if _, ok := m[name]; ok {
+			continue
+		}
+		v, _, ok := d.value(data, skipSpace(data, skipSpace(data, kend)+1), depth+1)
+		if !ok {
+			return nil, end, false
+		}
+		m[name] = v
+	}
+	return m, end, true
+}
+
+// maxAnyDepth is encoding/json's nesting limit: deeper input is left to it.
+const maxAnyDepth = 10000
+
+// anyString is the text of a JSON string's contents s (quotes excluded).
+func anyString(s []byte) string {
+	for _, c := range s {
+		if c == '\\' || c >= utf8.RuneSelf {
+			return string(unquote(make([]byte, 0, len(s)), s))
+		}
+	}
+	return string(s)
 }
 
 const msgTimedelta = "Input should be a valid timedelta"

@@ -152,7 +152,17 @@ type spans struct {
 }
 
 func buildSpans(data []byte) *spans {
-	s := &spans{}
+	// Counted first, so that the index is allocated once, at its size.
+	n := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			i = skipString(data, i) - 1
+		case '{', '[':
+			n++
+		}
+	}
+	s := &spans{start: make([]int, 0, n), end: make([]int, 0, n)}
 	var open []int
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
