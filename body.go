@@ -71,6 +71,7 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 			if len(items) > 0 {
 				decoded = problem.NewOverlaps(items)
 			}
+			listed := 0
 			for _, f := range v.Check(pv.Interface()) {
 				loc := append([]any{"body"}, f.Path...)
 				if decoded.Overlaps(loc) {
@@ -78,6 +79,11 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 					// nothing more, as in pydantic.
 					continue
 				}
+				if listed == problem.MaxItems {
+					st.omitted++ // no more could be listed
+					continue
+				}
+				listed++
 				items = append(items, f.Item(loc))
 			}
 		}

@@ -42,10 +42,10 @@ func (st *reqState) addDecodeError(err error, input string, loc ...any) {
 // limits of a 422 (see problem.Cap): the answer stays within
 // problem.Budget of the request's size.
 func (st *reqState) capErrors(r *http.Request) {
-	if len(st.errs) <= 1 {
+	if len(st.errs) <= 1 && st.omitted == 0 {
 		return // one item, its input already clipped, is always sent
 	}
-	st.errs = problem.Cap(st.errs, st.requestSize(r), func(it problem.Item) int {
+	st.errs = problem.Cap(st.errs, st.omitted, st.requestSize(r), func(it problem.Item) int {
 		b, err := st.enc.encode(it)
 		if err != nil {
 			return -1

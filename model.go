@@ -135,6 +135,7 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 		}
 		if validate {
 			var failed *problem.Overlaps // the errors since first, once there is a failure
+			var listed []int             // rule errors kept, by field (the body's last)
 			for _, f := range v.Check(pv.Interface()) {
 				field, loc := modelLoc(fields, f, body != nil)
 				if field == nil && bodyFailed {
@@ -150,6 +151,23 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 					// value's rules say nothing more, as in pydantic.
 					continue
 				}
+				// Each field lists at most problem.MaxItems errors (a
+				// 422 lists no more); the rest are counted.
+				if listed == nil {
+					listed = make([]int, len(fields)+1)
+				}
+				k := len(fields)
+				for i := range fields {
+					if &fields[i] == field {
+						k = i
+					}
+				}
+				if listed[k] == problem.MaxItems {
+					rs.omitted++
+					ok = false
+					continue
+				}
+				listed[k]++
 				it := f.Item(loc)
 				if field != nil && len(f.Path) == 1 && it.Type != "missing" {
 					if raw, found := rs.rawInput(field, r); found {
@@ -337,6 +355,7 @@ func (st *reqState) decodeValues(f *modelField, vals []string, p unsafe.Pointer)
 				st.addDecodeError(e, vals[e.Index], src, f.name, e.Index)
 			}
 		}
+		st.omitted += de.Omitted
 		return false
 	}
 	return true

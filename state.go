@@ -45,6 +45,7 @@ type reqState struct {
 
 	errs    []problem.Item
 	errLocs problem.LocSet // the locs in errs
+	omitted int            // errors found past a producer's limit, not in errs
 	abort   *HTTPError
 
 	query      []queryPair
@@ -106,6 +107,7 @@ func (st *reqState) reset() {
 		st.errs = st.errs[:0]
 	}
 	st.errLocs.Reset()
+	st.omitted = 0
 	st.abort = nil
 	clear(st.query)
 	st.query, st.queryReady = st.query[:0], false

@@ -64,6 +64,8 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	"github.com/briskgo/brisk/internal/problem"
 )
 
 // Error says, in pydantic v2's terms, why a wire string could not become a value.
@@ -81,7 +83,10 @@ type Error struct {
 	// More holds, for a Slice parameter, the errors of the later failing
 	// values (each with its Index), in order: pydantic reports every bad
 	// element, so the caller should report e and then each of e.More.
-	More []*Error
+	// Past problem.MaxItems errors in all, the rest are only counted, in
+	// Omitted: a 422 lists no more.
+	More    []*Error
+	Omitted int
 }
 
 // Error returns the message.
@@ -192,10 +197,13 @@ func sliceFunc(c codec) Func {
 		for i, s := range vals {
 			if e := dec(s, unsafe.Add(data, uintptr(i)*size)); e != nil {
 				e.Index = i
-				if first == nil {
+				switch {
+				case first == nil:
 					first = e
-				} else {
+				case len(first.More) < problem.MaxItems-1:
 					first.More = append(first.More, e)
+				default:
+					first.Omitted++
 				}
 			}
 		}

@@ -62,8 +62,11 @@ func Budget(reqSize int) int {
 // bytes: the longest prefix of at most MaxItems items whose encoding (by
 // size, which returns an item's encoded length, or -1 when it cannot be
 // encoded) fits Budget(reqSize), followed by TooMany when items were left
-// out. It reuses items' array.
-func Cap(items []Item, reqSize int, size func(Item) int) []Item {
+// out here or, omitted of them, before: a producer that finds more than
+// MaxItems errors of one kind keeps the first MaxItems, in the order they
+// will be listed, and counts the rest (no more could be listed, and
+// memory stays bounded). It reuses items' array.
+func Cap(items []Item, omitted, reqSize int, size func(Item) int) []Item {
 	budget := Budget(reqSize) - markerReserve
 	used, n := 0, 0
 	for n < len(items) && n < MaxItems {
@@ -74,10 +77,10 @@ func Cap(items []Item, reqSize int, size func(Item) int) []Item {
 		used += s + 1
 		n++
 	}
-	if n == len(items) {
+	if n == len(items) && omitted == 0 {
 		return items
 	}
-	omitted := len(items) - n
+	omitted += len(items) - n
 	clear(items[n:])
 	return append(items[:n], TooMany(n, omitted))
 }

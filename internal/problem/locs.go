@@ -35,8 +35,28 @@ func locHash(h uint64, x any) uint64 {
 // LocSet is a set of locs (or prefixes of locs). Its zero value is empty
 // and ready. It keeps the locs it is given, which must not change.
 type LocSet struct {
-	m    map[uint64][]any // by hash: the first loc added with it
-	more [][]any          // the later locs whose hash was taken (never, in practice)
+	m       map[uint64][]any // by hash: the first loc added with it
+	more    [][]any          // the later locs whose hash was taken (never, in practice)
+	counted map[uint64]struct{}
+}
+
+// Count records a loc that will not be listed, by its hash alone (no copy
+// of it is kept), and reports whether it is new: neither added nor
+// counted before. It is how errors past a limit are counted, each loc
+// once, in constant memory per error.
+func (s *LocSet) Count(loc []any) bool {
+	h := hashOf(loc)
+	if s.has(loc, h) {
+		return false
+	}
+	if _, ok := s.counted[h]; ok {
+		return false
+	}
+	if s.counted == nil {
+		s.counted = make(map[uint64]struct{})
+	}
+	s.counted[h] = struct{}{}
+	return true
 }
 
 // Add adds loc and reports whether it was new.
@@ -60,7 +80,7 @@ func (s *LocSet) Reset() {
 	} else {
 		clear(s.m)
 	}
-	s.more = nil
+	s.more, s.counted = nil, nil
 }
 
 func hashOf(loc []any) uint64 {
