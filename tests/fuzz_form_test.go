@@ -144,12 +144,14 @@ func FuzzFormURLEncoded(f *testing.F) {
 func FuzzMultipart(f *testing.F) {
 	part := func(b, headers, data string) string { return "--" + b + "\r\n" + headers + "\r\n\r\n" + data + "\r\n" }
 	cd := func(name string) string { return `Content-Disposition: form-data; name="` + name + `"` }
-	file := func(name, filename string) string { return cd(name) + `; filename="` + filename + `"` + "\r\nContent-Type: text/plain" }
+	file := func(name, filename string) string {
+		return cd(name) + `; filename="` + filename + `"` + "\r\nContent-Type: text/plain"
+	}
 	seeds := []struct{ params, body string }{
 		{"boundary=B", part("B", cd("need"), "1") + part("B", cd("s"), "a+b%20c") + "--B--\r\n"},
 		{"boundary=B", part("B", cd("need"), "1") + part("B", file("file", "a.txt"), strings.Repeat("x", 100)) +
 			part("B", file("files", "b.txt"), "b") + part("B", file("files", "c.txt"), "") + "--B--\r\n"},
-		{"", part("B", cd("need"), "1") + "--B--\r\n"},                                  // missing boundary
+		{"", part("B", cd("need"), "1") + "--B--\r\n"},                                    // missing boundary
 		{"boundary=B", part("B", cd("need"), "1") + part("B", cd("need"), "2") + "--B--"}, // duplicate names
 		{"boundary=B", part("B", cd("s")+"\r\nX-Huge: "+strings.Repeat("h", 600), "v") + "--B--\r\n"},
 		{"boundary=B", part("B", "Content-Disposition: form-data", "v") + "--B--\r\n"},
