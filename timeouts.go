@@ -115,12 +115,11 @@ func (c *deadlineConn) FlushError() error {
 func (c *deadlineConn) Flush() { _ = c.FlushError() }
 
 // Hijack implements http.Hijacker. The connection is the caller's from
-// then on, without the deadlines set for the response.
+// then on: net/http clears its deadlines, and ServeHTTP sets none after.
 func (c *deadlineConn) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, brw, err := c.rc.Hijack()
 	if err == nil {
 		c.hijacked = true
-		_ = conn.SetDeadline(time.Time{})
 	}
 	return conn, brw, err
 }

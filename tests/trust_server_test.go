@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -502,4 +503,41 @@ func tsGoroutinesBackTo(t *testing.T, n int) {
 			t.Fatalf("%d goroutines, want at most %d", runtime.NumGoroutine(), n)
 		}
 	}
+}
+
+// A WebSocket on Run's server is not cut by its read and write deadlines:
+// the hijacked connection is the handler's, without them, however long it
+// stays quiet.
+func TestWebSocketOutlivesRunsDeadlines(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	app, _, addrc := tsApp(brisk.Config{ReadBodyTimeout: timeout, WriteTimeout: timeout})
+	app.WebSocket("/echo", func(ws *brisk.WebSocket) error {
+		for {
+			s, err := ws.ReadText()
+			if err != nil {
+				return nil
+			}
+			if err := ws.WriteText(s); err != nil {
+				return err
+			}
+		}
+	})
+	addr, done := tsRun(t, app, addrc)
+	defer tsStop(t, app, done)
+
+	ctx, cancel := context.WithTimeout(context.Background(), tsGuard)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+addr+"/echo", nil)
+	require.NoError(t, err)
+	defer c.CloseNow()
+	for i := range 2 {
+		time.Sleep(3 * timeout) // quiet for longer than either deadline
+		msg := fmt.Sprint("ping ", i)
+		require.NoError(t, c.Write(ctx, websocket.MessageText, []byte(msg)))
+		typ, b, err := c.Read(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, websocket.MessageText, typ)
+		assert.Equal(t, msg, string(b))
+	}
+	require.NoError(t, c.Close(websocket.StatusNormalClosure, ""))
 }
