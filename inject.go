@@ -47,6 +47,8 @@ type callPlan struct {
 	order   []int // parameter indexes in binding order: FastAPI's error order
 	deps    []int // provider slots the call needs
 	slot    int   // the provider's result slot; -1 for dependencies and the handler
+	// direct, when set, runs the provider instead of fn.Call (directCall).
+	direct  func(*reqState, *http.Request) (reflect.Value, error)
 	results resultShape
 	sec     securityNode
 }
@@ -93,6 +95,9 @@ type compiler struct {
 	formWhere string // the last form field compiled, for messages
 	rawWhere  string // the last raw body parameter compiled, for messages
 	webSocket bool   // a WebSocket route: *WebSocket injectable, no writer
+	// schemeCall: the function being compiled is a SecurityProvider's,
+	// which gets the request as routing has it (see SecurityProvider).
+	schemeCall bool
 }
 
 // compileRoute builds the plan for handler on a route. It panics, naming the
@@ -126,7 +131,9 @@ func compileRoute(a *App, rt *Router, method, pattern string, handler any, opts 
 			continue
 		}
 		fn, sec := unwrapDependency(dep)
+		c.schemeCall = sec.src != nil
 		cp := c.compileCall(fn, roleDependency)
+		c.schemeCall = false
 		cp.sec = securityNode{own: sec.scopes, scheme: sec.scheme, credType: firstResult(fn)}
 		c.plan.steps = append(c.plan.steps, cp)
 		roots = append(roots, securityRoot{call: cp, scopes: opts.scopes})
@@ -192,7 +199,9 @@ func (c *compiler) compileFunc(v reflect.Value, name string, ro role, shape resu
 			cp.binders[i] = bindContext
 		case pt == requestType:
 			cp.binders[i] = bindRequest
-			c.plan.exposesRequest = true
+			if !c.schemeCall {
+				c.plan.exposesRequest = true
+			}
 		case pt == webSocketType:
 			if !c.webSocket || ro != roleHandler {
 				panic(fmt.Sprintf("brisk: %s: *brisk.WebSocket is given to the handler of a WebSocket route only (App.WebSocket)", where()))
@@ -290,8 +299,12 @@ func (c *compiler) need(p *provider, where func() string) int {
 		}
 	}
 	c.visiting = append(c.visiting, p)
+	outer := c.schemeCall
+	c.schemeCall = p.sec.src != nil
 	cp := c.compileFunc(p.fn, p.name, roleProvider, p.results, -1)
+	c.schemeCall = outer
 	cp.sec = securityNode{own: p.sec.scopes, scheme: p.sec.scheme, credType: p.typ}
+	cp.direct = c.directCall(p)
 	c.visiting = c.visiting[:len(c.visiting)-1]
 	// The slot is numbered after the provider's own dependencies took theirs.
 	slot := len(c.slots)

@@ -54,6 +54,17 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			clear(args)
 			return
 		}
+		if c.direct != nil {
+			clear(args)
+			v, err := c.direct(st, r)
+			if err != nil {
+				st.app.writeError(st, p.router, w, r, err)
+				return
+			}
+			st.slots[c.slot] = v
+			st.slotState[c.slot] = slotReady
+			continue
+		}
 		out := c.fn.Call(args[:len(c.binders)])
 		clear(args)
 		// A cleanup returned with an error still runs: the provider may

@@ -5,6 +5,7 @@ package brisk
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 	"unsafe"
 
@@ -207,4 +208,34 @@ func (rt *Router) within(r *Router) bool {
 		}
 	}
 	return false
+}
+
+// stringRequestFunc is the calling shape of a provider
+// func(*http.Request) (K, error) whose K is of kind string (a token, an API
+// key): K and string are laid out alike, so such a func is called as this
+// type.
+type stringRequestFunc = func(*http.Request) (string, error)
+
+// directCall returns, for a provider of that shape, a step that calls it
+// without reflection and keeps its result in the request state's scratch
+// memory: reading a credential (every scheme of package security) costs no
+// allocation. nil for any other provider.
+func (c *compiler) directCall(p *provider) func(*reqState, *http.Request) (reflect.Value, error) {
+	t := p.fn.Type()
+	if t.NumIn() != 1 || t.In(0) != requestType || t.NumOut() != 2 || t.Out(1) != errorType || t.Out(0).Kind() != reflect.String {
+		return nil
+	}
+	k := t.Out(0)
+	var f stringRequestFunc
+	*(*unsafe.Pointer)(unsafe.Pointer(&f)) = funcIdentity(p.fn.Interface())
+	id := c.app.newScratchID()
+	return func(st *reqState, r *http.Request) (reflect.Value, error) {
+		s, err := f(r)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		v := st.scratchValue(id, k).Elem()
+		v.SetString(s)
+		return v, nil
+	}
 }

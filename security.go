@@ -66,6 +66,12 @@ type OAuthFlow struct {
 // its scheme in the OpenAPI document, with the scopes required along the way
 // (see Scopes and Scoped). Package security's schemes implement it; a scheme
 // of one's own (a signed header, mutual TLS) can too.
+//
+// The *http.Request the provider func may take is the request as routing
+// found it — URL, headers, cookies, TLS state and the context middleware
+// gave it — without the route's path values (r.PathValue is empty): reading
+// a credential then costs no copy of the request. A scheme that needs a
+// path parameter takes it as any provider does (a request model).
 type SecurityProvider interface {
 	// Provider returns the provider func: func(...) T, (T, error) or
 	// (T, func(), error), injected as any provider.

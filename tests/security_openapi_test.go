@@ -7,6 +7,8 @@ package tests
 
 import (
 	"net/http"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -220,4 +222,43 @@ func TestSecurityPublic(t *testing.T) {
 			app.Provide(security.HTTPBearer[token]{})
 			app.Get("/me", func(token) string { return "" }, brisk.Public())
 		})
+}
+
+// Concurrent requests each get their own credential, through a scheme and
+// through a plain provider of the same shape (both called without
+// reflection, their results kept in the request's own memory).
+func TestSecurityConcurrentCredentials(t *testing.T) {
+	type token string
+	type sessionID string
+	app := brisk.New()
+	app.Provide(security.HTTPBearer[token]{})
+	app.Provide(func(r *http.Request) (sessionID, error) {
+		if v := r.Header.Get("X-Session"); v != "" {
+			return sessionID(v), nil
+		}
+		return "", brisk.Error(http.StatusBadRequest, "no session")
+	})
+	app.Get("/echo/{n}", func(n string, t token, s sessionID) []string { return []string{n, string(t), string(s)} })
+	srv := serve(t, app)
+	assert.Equal(t, 400, secGet(t, srv, "/echo/1", "Authorization", "Bearer x").Status)
+
+	const requests = 64
+	var wg sync.WaitGroup
+	errs := make(chan string, requests)
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := strconv.Itoa(i)
+			res := secGet(t, srv, "/echo/"+n, "Authorization", "Bearer tok-"+n, "X-Session", "s-"+n)
+			if want := `["` + n + `","tok-` + n + `","s-` + n + `"]`; res.Status != 200 || res.Body != want {
+				errs <- res.Body + " want " + want
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
