@@ -29,12 +29,13 @@ const (
 type fileKind uint8
 
 const (
-	notFile      fileKind = iota
-	fileOne               // UploadFile: required
-	fileOpt               // *UploadFile: optional
-	fileMany              // []UploadFile
-	fileBytes             // []byte: the content, required (FastAPI's bytes = File())
-	fileBytesOpt          // *[]byte: the content, optional
+	notFile       fileKind = iota
+	fileOne                // UploadFile: required
+	fileOpt                // *UploadFile: optional
+	fileMany               // []UploadFile
+	fileBytes              // []byte: the content, required (FastAPI's bytes = File())
+	fileBytesOpt           // *[]byte: the content, optional
+	fileBytesMany          // [][]byte: every file's content
 )
 
 var (
@@ -43,6 +44,7 @@ var (
 	uploadFileSliceType = reflect.TypeFor[[]UploadFile]()
 	bytesType           = reflect.TypeFor[[]byte]()
 	bytesPtrType        = reflect.TypeFor[*[]byte]()
+	bytesSliceType      = reflect.TypeFor[[][]byte]()
 )
 
 func fileKindOf(t reflect.Type) fileKind {
@@ -57,6 +59,8 @@ func fileKindOf(t reflect.Type) fileKind {
 		return fileBytes
 	case bytesPtrType:
 		return fileBytesOpt
+	case bytesSliceType:
+		return fileBytesMany
 	}
 	return notFile
 }

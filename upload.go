@@ -233,14 +233,20 @@ func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError 
 			return tooManyFiles(lim.MaxFiles)
 		}
 		up := UploadFile{Filename: filename, Header: part.Header, content: &uploadContent{}}
-		var mem bytes.Buffer
-		n, err := mem.ReadFrom(io.LimitReader(part, max(memory, 0)+1))
+		hint := int64(-1)
+		if r.ContentLength > 0 {
+			// What the body has left, plus what the reader's buffer may
+			// already hold of it.
+			hint = r.ContentLength - cnt.total + 8<<10
+		}
+		mem, err := readUpTo(part, max(memory, 0)+1, hint)
+		n := int64(len(mem))
 		if err != nil {
 			return st.multipartError(cnt, lim)
 		}
 		if n <= memory {
 			memory -= n
-			up.content.mem, up.Size = mem.Bytes(), n
+			up.content.mem, up.Size = mem, n
 		} else {
 			f, err := st.spoolFile()
 			if err != nil {
@@ -249,7 +255,7 @@ func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError 
 			}
 			up.content.file = f
 			bp := copyBuffers.Get().(*[]byte)
-			_, werr := f.Write(mem.Bytes())
+			_, werr := f.Write(mem)
 			var rest int64
 			if werr == nil {
 				rest, err = io.CopyBuffer(onlyWriter{f}, onlyReader{part}, *bp)
@@ -266,6 +272,47 @@ func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError 
 		}
 		fs.files = append(fs.files, formFile{name, up})
 	}
+}
+
+// readUpTo reads at most limit bytes of r into a slice sized to what
+// comes: small parts cost one exact allocation; a larger one grows by
+// doubling, jumping to the bytes the body has left (hint, when its length
+// is known) once that is within reach, so a part that fills the memory
+// budget is not copied through ever larger buffers.
+func readUpTo(r io.Reader, limit, hint int64) ([]byte, error) {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	first := (*bp)[:min(int64(len(*bp)), limit)]
+	n, err := io.ReadFull(r, first)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return append([]byte(nil), first[:n]...), nil
+	}
+	if err != nil || int64(n) == limit {
+		return append([]byte(nil), first[:n]...), err
+	}
+	buf := append(make([]byte, 0, growTo(int64(n), limit, hint)), first...)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(make([]byte, 0, growTo(int64(len(buf)), limit, hint)), buf...)
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF || int64(len(buf)) == limit {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// growTo is the next capacity of readUpTo's buffer holding n bytes.
+func growTo(n, limit, hint int64) int64 {
+	c := 2 * n
+	if hint > c && hint <= 4*c {
+		c = hint
+	}
+	return min(c, limit)
 }
 
 // onlyWriter and onlyReader hide ReadFrom and WriteTo, so io.CopyBuffer
@@ -336,6 +383,13 @@ func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
 				b := []byte(v)
 				*(**[]byte)(p) = &b
 				return true
+			case fileBytesMany:
+				all := make([][]byte, len(vals))
+				for i, v := range vals {
+					all[i] = []byte(v)
+				}
+				*(*[][]byte)(p) = all
+				return true
 			}
 			// A plain value where a file was expected: pydantic's error for
 			// FastAPI's UploadFile.
@@ -364,6 +418,19 @@ func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
 			}
 		}
 		*(*[]UploadFile)(p) = all
+	case fileBytesMany:
+		all := make([][]byte, 0, n)
+		for i := range st.form.files {
+			if st.form.files[i].name == f.name {
+				b, err := st.form.files[i].file.bytes()
+				if err != nil {
+					st.abort = errUnreadable
+					return false
+				}
+				all = append(all, b)
+			}
+		}
+		*(*[][]byte)(p) = all
 	case fileBytes, fileBytesOpt:
 		b, err := last.bytes()
 		if err != nil {

@@ -242,3 +242,62 @@ func TestFormsFilesOpenAPI(t *testing.T) {
 			"opt":{"type":"string","contentMediaType":"application/octet-stream"}}}`), &want))
 	assert.Equal(t, want, doc.Components.Schemas["Body_many_post"])
 }
+
+// FastAPI's tests/test_optional_file_list.py, test_form_default.py and
+// test_file_and_form_order_issue_9116.py.
+func TestFormsFileListsAndDefaults(t *testing.T) {
+	app := brisk.New()
+	app.Post("/files", func(in struct {
+		Files [][]byte `form:"files"`
+	}) map[string]any {
+		if in.Files == nil {
+			return map[string]any{"files_count": 0}
+		}
+		sizes := []int{}
+		for _, f := range in.Files {
+			sizes = append(sizes, len(f))
+		}
+		return map[string]any{"files_count": len(in.Files), "sizes": sizes}
+	})
+	app.Post("/urlencoded", func(in struct {
+		Age *int `form:"age"`
+	}) map[string]*int {
+		return map[string]*int{"age": in.Age}
+	})
+	app.Post("/multipart", func(in struct {
+		Age  *int    `form:"age"`
+		File *[]byte `form:"file"`
+	}) map[string]any {
+		return map[string]any{"file": in.File, "age": in.Age}
+	})
+	type cityFile struct {
+		Files [][]byte `form:"files" validate:"required"`
+		City  string   `form:"city"`
+	}
+	app.Post("/file_list_after_form", func(in cityFile) map[string]any {
+		contents := []string{}
+		for _, f := range in.Files {
+			contents = append(contents, string(f))
+		}
+		return map[string]any{"file_contents": contents, "city": in.City}
+	})
+	srv := serve(t, app)
+
+	res := postMultipart(t, srv, "/files", upload{Name: "files", Filename: "files", Data: "content1"},
+		upload{Name: "files", Filename: "files", Data: "content2"})
+	assertJSON(t, `{"files_count":2,"sizes":[8,8]}`, res)
+	res = postRaw(t, srv, "/files", "", "")
+	assertJSON(t, `{"files_count":0}`, res)
+
+	res = postRaw(t, srv, "/urlencoded", "application/x-www-form-urlencoded", "age=")
+	assert.Equal(t, http.StatusOK, res.Status)
+	assertJSON(t, `{"age":null}`, res)
+	res = postMultipart(t, srv, "/multipart", upload{Name: "age", Data: ""})
+	assert.Equal(t, http.StatusOK, res.Status)
+	assertJSON(t, `{"file":null,"age":null}`, res)
+
+	res = postMultipart(t, srv, "/file_list_after_form", upload{Name: "city", Data: "Thimphou"},
+		upload{Name: "files", Filename: "example1.txt", Data: "foo"}, upload{Name: "files", Filename: "example2.txt", Data: "bar"})
+	assert.Equal(t, http.StatusOK, res.Status, res.Body)
+	assertJSON(t, `{"file_contents":["foo","bar"],"city":"Thimphou"}`, res)
+}
