@@ -52,15 +52,7 @@ func varySet(h http.Header) map[string]bool {
 	if len(vals) == 0 {
 		return nil
 	}
-	set := map[string]bool{}
-	for _, v := range vals {
-		for _, tok := range strings.Split(v, ",") {
-			if tok = strings.TrimSpace(tok); tok != "" {
-				set[tok] = true
-			}
-		}
-	}
-	return set
+	return tokenSet(strings.Join(vals, ","))
 }
 
 // assertVary is Starlette's assert_vary: the Vary tokens are exactly want

@@ -82,7 +82,7 @@ func TestStarletteBaseCustomMiddleware(t *testing.T) {
 	assert.Empty(t, res.Header.Get("Custom-Header"), "a panic unwinds through the layer, as Starlette's exception does")
 	assert.Contains(t, logs.String(), "Exc")
 
-	resp := get(t, srv.URL+"/exc-stream")
+	resp := open(t, srv, request{Path: "/exc-stream"})
 	assert.Equal(t, 200, resp.StatusCode)
 	b, err := io.ReadAll(resp.Body)
 	assert.Error(t, err, "a stream that fails midway is aborted, never passed off as complete")
@@ -789,7 +789,7 @@ func TestStarletteBaseStreamingResponseThroughMiddleware(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	resp := get(t, srv.URL+"/stream")
+	resp := open(t, srv, request{Path: "/stream"})
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
 	for i := range 3 {

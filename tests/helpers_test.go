@@ -103,20 +103,20 @@ type request struct {
 // test sees exactly what the server sent.
 func send(t *testing.T, srv *httptest.Server, r request) result {
 	t.Helper()
-	if r.Method == "" {
-		r.Method = http.MethodGet
-	}
-	require.False(t, r.JSON != "" && r.Body != "", "send: a request has a JSON body or a raw body, not both")
-	body := r.Body
-	if r.JSON != "" {
-		body = r.JSON
-		if !slices.ContainsFunc(headerNames(r.Headers), func(n string) bool { return strings.EqualFold(n, "Content-Type") }) {
-			r.Headers = append([]string{"Content-Type", "application/json"}, r.Headers...)
-		}
-	}
+	r, body := r.normalized(t)
 	if r.Raw {
 		return sendRaw(t, srv, r, body)
 	}
+	return readResult(t, open(t, srv, r))
+}
+
+// open is send for a test that reads the body itself, as it streams in:
+// the response comes back as soon as its headers are in, and its body is
+// closed with the test. Raw requests cannot be opened.
+func open(t *testing.T, srv *httptest.Server, r request) *http.Response {
+	t.Helper()
+	r, body := r.normalized(t)
+	require.False(t, r.Raw, "open: a Raw request is read by send")
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -146,7 +146,25 @@ func send(t *testing.T, srv *httptest.Server, r request) result {
 	}
 	resp, err := client.Do(req)
 	require.NoError(t, err)
-	return readResult(t, resp)
+	t.Cleanup(func() { _ = resp.Body.Close() })
+	return resp
+}
+
+// normalized fills r's defaults and returns the body to send: GET, and
+// for a JSON body its Content-Type unless the headers name one.
+func (r request) normalized(t *testing.T) (request, string) {
+	t.Helper()
+	if r.Method == "" {
+		r.Method = http.MethodGet
+	}
+	require.False(t, r.JSON != "" && r.Body != "", "send: a request has a JSON body or a raw body, not both")
+	if r.JSON == "" {
+		return r, r.Body
+	}
+	if !slices.ContainsFunc(headerNames(r.Headers), func(n string) bool { return strings.EqualFold(n, "Content-Type") }) {
+		r.Headers = append([]string{"Content-Type", "application/json"}, r.Headers...)
+	}
+	return r, r.JSON
 }
 
 // sendRaw is send for a Raw request: the bytes of r on a fresh connection,

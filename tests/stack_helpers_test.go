@@ -77,17 +77,3 @@ func within[T any](t *testing.T, ch <-chan T, what string) T {
 	var zero T
 	return zero
 }
-
-// get starts a GET request and returns the response with its body unread.
-func get(t *testing.T, url string, headers ...string) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = resp.Body.Close() })
-	return resp
-}

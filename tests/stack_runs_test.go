@@ -250,7 +250,7 @@ func TestRunHeadersAfterAStreamAreNotTrailers(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	resp := get(t, srv.URL+"/")
+	resp := open(t, srv, request{Path: "/"})
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	assert.Equal(t, "chunk", string(b))

@@ -56,7 +56,7 @@ func TestFlushedStreamPassesThroughCallNextLayers(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	resp := get(t, srv.URL+"/stream")
+	resp := open(t, srv, request{Path: "/stream"})
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "set by handler", resp.Header.Get("X-Before"))
 	for i, c := range chunks {
@@ -113,7 +113,7 @@ func TestLargeBodyPassesThroughWithoutFlush(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	resp := get(t, srv.URL+"/big")
+	resp := open(t, srv, request{Path: "/big"})
 	require.Equal(t, 200, resp.StatusCode)
 	assert.EqualValues(t, len(body)+3, resp.ContentLength, "the handler's Content-Length is kept")
 	head := make([]byte, 3*brisk.StreamBuffer)
@@ -171,7 +171,7 @@ func TestPanicAfterStreamStartedAbortsTheResponse(t *testing.T) {
 	app.Get("/ok", func() string { return "ok" })
 	srv := serve(t, app)
 
-	resp := get(t, srv.URL+"/exc-stream")
+	resp := open(t, srv, request{Path: "/exc-stream"})
 	assert.Equal(t, 200, resp.StatusCode)
 	b, err := io.ReadAll(resp.Body)
 	assert.Error(t, err, "the client must not take a broken body for a whole one")
@@ -301,7 +301,7 @@ func TestResponseControllerThroughLayers(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	resp := get(t, srv.URL+"/rc")
+	resp := open(t, srv, request{Path: "/rc"})
 	buf := make([]byte, len("first"))
 	_, err := io.ReadFull(resp.Body, buf)
 	require.NoError(t, err)
