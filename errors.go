@@ -161,6 +161,10 @@ func (a *App) writeError(st *reqState, router *Router, w http.ResponseWriter, r 
 	}
 	a.cfg.Logger.ErrorContext(r.Context(), "brisk: unexpected error", slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.Any("error", err), slog.String("stack", string(debug.Stack())))
+	if handles(router, isProblemDetails) {
+		a.writeResponse(st, w, problemResponse(r, http.StatusInternalServerError, nil, Problem{}))
+		return
+	}
 	writeStatus(w, &st.enc, http.StatusInternalServerError)
 }
 

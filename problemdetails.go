@@ -35,8 +35,9 @@ const problemContentType = "application/problem+json"
 // RFC 9457 problem details: a *ValidationError (the 422s), an *HTTPError
 // (brisk.Error, 413 and, registered on the app, 404 and 405) become a
 // Problem with Content-Type application/problem+json, the status and the
-// HTTPError's headers kept. Any other error gets the default answer (a
-// logged 500). One line turns it on for the whole app:
+// HTTPError's headers kept. Any other error is logged and answered with
+// a Problem of status 500 (and, registered on the app, so are panics),
+// which says nothing more. One line turns it on for the whole app:
 //
 //	app.HandleError(brisk.ProblemDetails)
 //

@@ -63,6 +63,10 @@ func (a *App) recovered(st *reqState, r *http.Request, p any) {
 		a.brokenOff(st, r)
 		panic(http.ErrAbortHandler)
 	}
+	if handles(a.root, isProblemDetails) {
+		_ = problemResponse(r, http.StatusInternalServerError, nil, Problem{}).writeTo(&st.root, &st.enc, true)
+		return
+	}
 	writeStatus(&st.root, &st.enc, http.StatusInternalServerError)
 }
 

@@ -397,8 +397,9 @@ func TestHandleErrorValidationErrorNotShared(t *testing.T) {
 // ProblemDetails answers every error Brisk makes as RFC 9457 problem
 // details, and the document says so.
 func TestProblemDetails(t *testing.T) {
-	app, _ := quietApp()
+	app, logs := quietApp()
 	app.HandleError(brisk.ProblemDetails)
+	app.Get("/panic", func() string { panic("kaboom") })
 	app.Get("/items/{id}", func(id int) (string, error) {
 		if id == 0 {
 			return "", brisk.Error(404, "Item not found").WithHeader("X-Error", "yes")
@@ -426,7 +427,13 @@ func TestProblemDetails(t *testing.T) {
 	assertJSON(t, `{"type":"about:blank","title":"Conflict","status":409,"instance":"/items/1","data":{"conflicts":2}}`, res)
 	res = do(t, srv, "GET", "/items/2", "")
 	assert.Equal(t, 500, res.Status)
-	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
+	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+	assertJSON(t, `{"type":"about:blank","title":"Internal Server Error","status":500,"instance":"/items/2"}`, res)
+	assert.Contains(t, logs.String(), "hidden", "the error is logged, not sent")
+	res = do(t, srv, "GET", "/panic", "")
+	assert.Equal(t, 500, res.Status)
+	assertJSON(t, `{"type":"about:blank","title":"Internal Server Error","status":500,"instance":"/panic"}`, res)
+	assert.Contains(t, logs.String(), "kaboom")
 	res = do(t, srv, "GET", "/missing", "")
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
