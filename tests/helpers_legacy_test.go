@@ -23,9 +23,3 @@ func confDo(t *testing.T, srv *httptest.Server, req request) result {
 	t.Helper()
 	return send(t, srv, req)
 }
-
-// rawDo is send of a Raw request (Deprecated: call send).
-func rawDo(t *testing.T, srv *httptest.Server, method, target, host string, headers ...string) result {
-	t.Helper()
-	return send(t, srv, request{Raw: true, Method: method, Path: target, Host: host, Headers: headers})
-}
