@@ -29,8 +29,15 @@ func (st *reqState) wantsLength() bool {
 func (st *reqState) backgroundTasks() *background.Tasks {
 	if st.tasks == nil {
 		st.tasks = tasksRun.NewTasks(st.app.runner)
+		st.afterWork.Store(true)
 	}
 	return st.tasks
+}
+
+// addCleanup adds a cleanup to run after the response.
+func (st *reqState) addCleanup(fn func()) {
+	st.cleanups = append(st.cleanups, fn)
+	st.afterWork.Store(true)
 }
 
 // discardTasks drops the tasks of a request that ends in an error, as

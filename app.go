@@ -39,6 +39,10 @@ type App struct {
 	validator *validation.Validator
 	runner    *background.Runner
 	plainApp  bool
+	// foreign: some plain layer (app or group) may run the rest of the
+	// stack on another goroutine, so runs beneath plain layers join the
+	// request's state (see reqState.enter).
+	foreign bool
 
 	mu       sync.Mutex
 	serving  atomic.Bool
@@ -261,6 +265,10 @@ func (a *App) freeze() {
 			if l.plain != nil {
 				a.plainApp = true
 			}
+		}
+		a.foreign = a.plainApp
+		for _, rt := range a.all {
+			a.foreign = a.foreign || rt.plainMW
 		}
 		// Last: a request that sees serving skips freeze and reads all the
 		// above without waiting for the Once.

@@ -196,15 +196,16 @@ func (cw *captureWriter) giveBack() {
 }
 
 // wantsLength reports whether the response needs an explicit
-// Content-Length (see reqState.wantsLength).
+// Content-Length (see reqState.wantsLength): whether the request has work
+// for after it. The capture reads it through the atomic flag, not the
+// tasks: a plain layer inside the run may have left the route's run going
+// on another goroutine (see reqState.enter).
 func (cw *captureWriter) wantsLength() bool {
-	return cw.st != nil && cw.st.wantsLength()
+	return cw.st != nil && cw.st.afterWork.Load()
 }
 
+// encoder is the capture's own, for the same reason.
 func (cw *captureWriter) encoder() *encoder {
-	if cw.st != nil {
-		return &cw.st.enc
-	}
 	if cw.enc == nil {
 		cw.enc = newEncoder()
 	}

@@ -103,7 +103,7 @@ func (c *mountContext) Value(key any) any {
 	case rootPathKey{}:
 		return c.root
 	case stateKey{}:
-		return (*reqState)(nil)
+		return (*routeContext)(nil)
 	case chi.RouteCtxKey:
 		return (*chi.Context)(nil)
 	}
@@ -123,7 +123,7 @@ func RootPath(r *http.Request) string {
 	if root, ok := r.Context().Value(rootPathKey{}).(string); ok {
 		return root
 	}
-	if st, _ := r.Context().Value(stateKey{}).(*reqState); st != nil {
+	if st := stateOf(nil, r); st != nil {
 		return st.app.rootPath(r)
 	}
 	return ""

@@ -71,7 +71,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 		// have opened something before it failed.
 		if c.results.cleanupIdx >= 0 {
 			if f := out[c.results.cleanupIdx]; !f.IsNil() {
-				st.cleanups = append(st.cleanups, f.Interface().(func()))
+				st.addCleanup(f.Interface().(func()))
 			}
 		}
 		if err := errorOf(out, c.results); err != nil {

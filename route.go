@@ -229,8 +229,15 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.raw.ServeHTTP(w, r)
 		return
 	}
-	st := stateOf(w, r)
-	if st == nil {
+	var st *reqState
+	if rt.plainMW {
+		// Plain layers of its groups may run it on another goroutine.
+		var ok bool
+		if st, ok = join(r); !ok {
+			return
+		}
+		defer rt.router.app.leave(st, r)
+	} else if st = stateOf(w, r); st == nil {
 		panic("brisk: route served outside its App")
 	}
 	rt.plan.Load().serve(st, w, r)

@@ -79,7 +79,8 @@ type stateKey struct{}
 // chi's middleware work) and Brisk's own key, with one allocation.
 type routeContext struct {
 	context.Context
-	st *reqState
+	st  *reqState
+	gen uint32 // st's generation for this request (see reqState.enter)
 }
 
 // Value implements context.Context.
@@ -88,7 +89,7 @@ func (c *routeContext) Value(key any) any {
 	case chi.RouteCtxKey:
 		return &c.st.rctx
 	case stateKey{}:
-		return c.st
+		return c
 	}
 	return c.Context.Value(key)
 }
@@ -101,5 +102,5 @@ func (st *reqState) attach(r *http.Request) *http.Request {
 	st.ctxAttached = true
 	st.rctx.Routes = st.app.mux
 	st.rctx.RoutePath = ""
-	return r.WithContext(&routeContext{Context: r.Context(), st: st})
+	return r.WithContext(&routeContext{Context: r.Context(), st: st, gen: st.generation()})
 }

@@ -31,15 +31,25 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // finish recovers from panics and hands the request's background work to
-// the runner once the response is complete.
+// the runner once the response is complete. When a plain layer left the
+// route's run going on another goroutine (http.TimeoutHandler that timed
+// out), that run still owns the state: it finishes the request when it ends
+// (see leave), and finish touches none of its work.
 func (a *App) finish(st *reqState, r *http.Request) {
-	if p := recover(); p != nil {
+	p := recover()
+	alone := !a.foreign || st.close()
+	if p != nil {
 		if isAbort(p) {
-			a.brokenOff(st, r)
-			a.release(st)
+			if alone {
+				a.brokenOff(st, r)
+				a.release(st)
+			}
 			panic(p)
 		}
-		a.recovered(st, r, p)
+		a.recovered(st, r, p, alone)
+	}
+	if !alone {
+		return
 	}
 	if (st.tasks != nil && st.tasks.Len() > 0) || len(st.cleanups) > 0 {
 		a.afterResponse(st, r)
@@ -47,27 +57,59 @@ func (a *App) finish(st *reqState, r *http.Request) {
 	a.release(st)
 }
 
+// join enters a run reached through plain layers (dispatch under the app's,
+// a route under its groups'): it finds the request's state through the
+// request context Brisk attached before those layers, and reports false when
+// that request is over (a layer ran next on another goroutine after
+// answering): then there is nothing to do, and the state, perhaps serving
+// another request by now, must not be touched. The caller leaves when done.
+func join(r *http.Request) (*reqState, bool) {
+	rc, ok := r.Context().Value(stateKey{}).(*routeContext)
+	if !ok {
+		return nil, false
+	}
+	return rc.st, rc.st.enter(rc.gen)
+}
+
+// leave ends a run join entered; the last run out of a request whose
+// ServeHTTP has returned finishes it: its response is not the one sent, so
+// its tasks are dropped, and its providers' cleanups run.
+func (a *App) leave(st *reqState, r *http.Request) {
+	if st.exit() {
+		a.brokenOff(st, r)
+		a.release(st)
+	}
+}
+
 func (a *App) release(st *reqState) {
 	st.reset()
 	a.states.Put(st)
 }
 
-// recovered turns a panic into a logged 500.
-func (a *App) recovered(st *reqState, r *http.Request, p any) {
-	st.discardTasks()
+// recovered turns a panic into a logged 500. Unless alone, a run elsewhere
+// still uses the state's tasks and encoder.
+func (a *App) recovered(st *reqState, r *http.Request, p any, alone bool) {
+	enc := &st.enc
+	if alone {
+		st.discardTasks()
+	} else {
+		enc = newEncoder()
+	}
 	a.cfg.Logger.ErrorContext(r.Context(), "brisk: panic serving request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 	if st.root.wroteHeader {
 		// Part of the response is out: the client must see it broken.
-		a.brokenOff(st, r)
+		if alone {
+			a.brokenOff(st, r)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	if handles(a.root, isProblemDetails) {
-		_ = problemResponse(r, http.StatusInternalServerError, nil, Problem{}).writeTo(&st.root, &st.enc, true)
+		_ = problemResponse(r, http.StatusInternalServerError, nil, Problem{}).writeTo(&st.root, enc, true)
 		return
 	}
-	writeStatus(&st.root, &st.enc, http.StatusInternalServerError)
+	writeStatus(&st.root, enc, http.StatusInternalServerError)
 }
 
 // isAbort reports whether a recovered value is net/http's abort sentinel.
@@ -79,7 +121,16 @@ func isAbort(p any) bool {
 // dispatch routes the request to its route, or answers 404, 405 or a
 // trailing-slash redirect.
 func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
-	st := stateOf(w, r)
+	var st *reqState
+	if a.plainApp {
+		var ok bool
+		if st, ok = join(r); !ok {
+			return
+		}
+		defer a.leave(st, r)
+	} else {
+		st = stateOf(w, r)
+	}
 	rctx := &st.rctx
 	st.rawPath = r.URL.RawPath != ""
 	path := rctx.RoutePath

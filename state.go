@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"sync/atomic"
 
 	"github.com/go-chi/chi/v5"
 
@@ -70,7 +71,68 @@ type reqState struct {
 	cleanups []func()
 
 	ws *WebSocket // a WebSocket route's connection (websocket.go)
+
+	// afterWork is set once the request has tasks or cleanups, for code
+	// outside the route's run that must not read them (see captureWriter).
+	afterWork atomic.Bool
+
+	// life is the state's lifetime across goroutines (see enter): the
+	// generation, bumped at each release, and the runs under way.
+	life atomic.Uint64
 }
+
+// The fields of reqState.life.
+const (
+	lifeRuns   = 1<<30 - 1 // runs entered through plain layers, under way
+	lifeClosed = 1 << 30   // ServeHTTP has returned: no run may enter
+	lifeOrphan = 1 << 31   // ...while a run was under way: the last one out finishes
+	lifeGen    = 32        // the generation's shift
+)
+
+// enter joins a run reached through plain layers to the request of
+// generation gen. A layer may run next on another goroutine (as
+// http.TimeoutHandler does) and answer before it ends, or before it even
+// starts: the state then lives until the last run leaves, and a run that
+// starts once the request is over (or the state serves another request)
+// is refused.
+func (st *reqState) enter(gen uint32) bool {
+	for {
+		v := st.life.Load()
+		if uint32(v>>lifeGen) != gen || v&lifeClosed != 0 {
+			return false
+		}
+		if st.life.CompareAndSwap(v, v+1) {
+			return true
+		}
+	}
+}
+
+// exit ends a run; true when it was the last of a request whose ServeHTTP
+// has returned, which the caller then finishes and releases.
+func (st *reqState) exit() bool {
+	v := st.life.Add(^uint64(0))
+	return v&lifeRuns == 0 && v&lifeOrphan != 0
+}
+
+// close marks the end of ServeHTTP. It reports whether no run is under way
+// (ServeHTTP finishes the request and releases the state); otherwise the
+// last run out does.
+func (st *reqState) close() bool {
+	for {
+		v := st.life.Load()
+		n := v | lifeClosed
+		if v&lifeRuns != 0 {
+			n |= lifeOrphan
+		}
+		if st.life.CompareAndSwap(v, n) {
+			return v&lifeRuns == 0
+		}
+	}
+}
+
+// generation is the state's current generation, carried by the request
+// context Brisk attaches.
+func (st *reqState) generation() uint32 { return uint32(st.life.Load() >> lifeGen) }
 
 func newReqState(a *App) *reqState {
 	st := &reqState{app: a}
@@ -127,6 +189,10 @@ func (st *reqState) reset() {
 	st.bodyLimit = 0
 	st.form.reset()
 	st.tasks, st.cleanups = nil, nil
+	st.afterWork.Store(false)
+	// A new generation: whatever still holds this request's context can
+	// no longer join the request that takes this state next.
+	st.life.Store(uint64(st.generation()+1) << lifeGen)
 	st.ws = nil
 }
 
@@ -148,6 +214,8 @@ func stateOf(w http.ResponseWriter, r *http.Request) *reqState {
 			w = nil
 		}
 	}
-	st, _ := r.Context().Value(stateKey{}).(*reqState)
-	return st
+	if rc, ok := r.Context().Value(stateKey{}).(*routeContext); ok {
+		return rc.st
+	}
+	return nil
 }

@@ -26,6 +26,7 @@ var keptByReset = map[string]string{
 	"rctx":        "reset by chi's own Context.Reset (checked below)",
 	"body":        "its buffer is reused (checked below: empty)",
 	"errLocs.m":   "emptied by LocSet.Reset, which drops a large one (checked below: empty)",
+	"life.v":      "the generation, bumped by reset so a stale request context cannot join the next request (the runs are zero)",
 }
 
 // fill sets v (and, in a struct or array, every element) to a value that is

@@ -354,7 +354,7 @@ func (st *reqState) spoolFile() (*os.File, error) {
 	fs := &st.form
 	if fs.spool == nil {
 		fs.spool = &spoolSet{}
-		st.cleanups = append(st.cleanups, fs.spool.remove)
+		st.addCleanup(fs.spool.remove)
 	}
 	fs.spool.files = append(fs.spool.files, f)
 	return f, nil

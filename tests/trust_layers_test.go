@@ -8,8 +8,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
@@ -242,4 +247,167 @@ func TestSessionCookieSurvivesInnerCookies(t *testing.T) {
 	psrv := serve(t, plain)
 	assert.Equal(t, []string{"sid=s1", "theme=dark"}, do(t, psrv, "GET", "/response", "").Header.Values("Set-Cookie"))
 	assert.Equal(t, []string{"sid=s1", "err=1"}, do(t, psrv, "GET", "/error", "").Header.Values("Set-Cookie"))
+}
+
+// timedConn is a provider's value with a cleanup, counted.
+type timedConn struct{ user string }
+
+// timedQuery is the input of the TimeoutHandler test's route.
+type timedQuery struct {
+	User string `query:"user" validate:"required"`
+	N    int    `query:"n"`
+}
+
+// A layer that runs next on another goroutine (http.TimeoutHandler, here
+// with a timeout short enough that many requests time out while their plan
+// still runs) never lets a request see another's state: every response is
+// the timeout's 503 or the right answer for its own input (a 200, or a 422
+// naming its own bad input), at app level, in a group, and under a
+// call-next layer, under -race; and every provider cleanup runs.
+func TestTimeoutHandlerNeverSharesState(t *testing.T) {
+	timeout := func(h http.Handler) http.Handler { return http.TimeoutHandler(h, time.Millisecond, "timed out") }
+	stacks := map[string]func(app *brisk.App) *brisk.Router{
+		"app": func(app *brisk.App) *brisk.Router {
+			app.Use(timeout)
+			return app.Group("/g")
+		},
+		"group": func(app *brisk.App) *brisk.Router {
+			g := app.Group("/g")
+			g.Use(timeout)
+			return g
+		},
+		"call-next outside": func(app *brisk.App) *brisk.Router {
+			app.Use(timeout)
+			app.Middleware(nextAdd("X-Outer", "1"))
+			g := app.Group("/g")
+			g.Middleware(nextAdd("X-Inner", "1"))
+			g.Use(timeout)
+			return g
+		},
+	}
+	for name, stack := range stacks {
+		t.Run(name, func(t *testing.T) {
+			app, _ := quietApp()
+			var made, cleaned atomic.Int64
+			cleanedOne := make(chan struct{}, 1024)
+			app.Provide(func(q timedQuery) (timedConn, func(), error) {
+				made.Add(1)
+				return timedConn{user: q.User}, func() {
+					cleaned.Add(1)
+					cleanedOne <- struct{}{}
+				}, nil
+			})
+			g := stack(app)
+			g.Get("/items/{id}", func(id int, q timedQuery, c timedConn, bg *brisk.BackgroundTasks) map[string]any {
+				bg.Add(func(context.Context) error { return nil })
+				return map[string]any{"id": id, "user": q.User, "conn": c.user, "n": q.N}
+			})
+			srv := serve(t, app)
+			client := srv.Client()
+			var mu sync.Mutex
+			var bad []string
+			var answered atomic.Int64
+			concurrently(600, func(i int) {
+				user := "u" + strconv.Itoa(i)
+				n := strconv.Itoa(i)
+				if i%3 == 0 {
+					n = "x" + n // a 422 naming this input
+				}
+				code, _, body, err := getURL(client, fmt.Sprintf("%s/g/items/%d?user=%s&n=%s", srv.URL, i, user, n))
+				ok := err == nil
+				switch {
+				case !ok:
+				case code == http.StatusServiceUnavailable:
+					ok = body == "timed out"
+				case i%3 == 0:
+					ok = code == http.StatusUnprocessableEntity &&
+						body == fmt.Sprintf(`{"detail":[{"type":"int_parsing","loc":["query","n"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"%s"}]}`, n)
+				default:
+					ok = code == http.StatusOK && body == fmt.Sprintf(`{"conn":"%s","id":%d,"n":%d,"user":"%s"}`, user, i, i, user)
+				}
+				if code == http.StatusOK || code == http.StatusUnprocessableEntity {
+					answered.Add(1)
+				}
+				if !ok {
+					mu.Lock()
+					bad = append(bad, fmt.Sprintf("%d: %d %q %v", i, code, body, err))
+					mu.Unlock()
+				}
+			})
+			assert.Empty(t, bad)
+			t.Logf("%d of 600 answered before the timeout", answered.Load())
+			// Every cleanup of a provider that ran runs, the late plans' too.
+			for cleaned.Load() < made.Load() {
+				within(t, cleanedOne, "a provider cleanup")
+			}
+		})
+	}
+}
+
+// A plain layer that answers and leaves next running on another goroutine
+// (the run outlives ServeHTTP): the run keeps its own request's state until
+// it ends, its provider's cleanup runs once it does, and a request served
+// meanwhile gets its own answer. A run that only starts once its request
+// is over is refused: the handler never runs.
+func TestRunOutlivingServeHTTP(t *testing.T) {
+	app, _ := quietApp()
+	unblock, started := make(chan struct{}), make(chan struct{})
+	lateDone := make(chan struct{})
+	cleanedUp := make(chan string, 4)
+	var ran atomic.Int64
+	app.Provide(func(q timedQuery) (timedConn, func(), error) {
+		return timedConn{user: q.User}, func() { cleanedUp <- q.User }, nil
+	})
+	g := app.Group("/g")
+	g.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Query().Get("mode") {
+			case "outlive": // run next, answer once it started, before it ends
+				go func() {
+					defer close(lateDone)
+					next.ServeHTTP(httptest.NewRecorder(), r)
+				}()
+				<-started
+				w.WriteHeader(http.StatusAccepted)
+			case "late": // answer, then start next once the request is over
+				w.WriteHeader(http.StatusAccepted)
+				go func() {
+					<-r.Context().Done()
+					next.ServeHTTP(httptest.NewRecorder(), r)
+					lateDone <- struct{}{}
+				}()
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	})
+	g.Get("/items", func(r *http.Request, q timedQuery, c timedConn) map[string]any {
+		ran.Add(1)
+		if r.URL.Query().Get("mode") == "outlive" {
+			close(started)
+			<-unblock
+		}
+		return map[string]any{"user": q.User, "conn": c.user}
+	})
+	srv := serve(t, app)
+
+	assert.Equal(t, http.StatusAccepted, do(t, srv, "GET", "/g/items?mode=outlive&user=first&n=0", "").Status)
+	// While the first run is blocked, other requests take pooled states.
+	for i := range 20 {
+		user := "u" + strconv.Itoa(i)
+		res := do(t, srv, "GET", "/g/items?n=0&user="+user, "")
+		assert.Equal(t, fmt.Sprintf(`{"conn":"%s","user":"%s"}`, user, user), res.Body)
+		assert.Equal(t, user, within(t, cleanedUp, "a cleanup"))
+	}
+	close(unblock)
+	within(t, lateDone, "the outliving run")
+	assert.Equal(t, "first", within(t, cleanedUp, "the outliving run's cleanup"))
+
+	lateDone = make(chan struct{}, 1)
+	before := ran.Load()
+	assert.Equal(t, http.StatusAccepted, do(t, srv, "GET", "/g/items?mode=late&user=late&n=0", "").Status)
+	within(t, lateDone, "the late run")
+	assert.Equal(t, before, ran.Load(), "a run that starts after its request is over is refused")
+	res := do(t, srv, "GET", "/g/items?n=0&user=after", "")
+	assert.Equal(t, `{"conn":"after","user":"after"}`, res.Body)
 }
