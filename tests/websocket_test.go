@@ -212,7 +212,16 @@ func TestWebSocketRegistrationErrors(t *testing.T) {
 // Under every middleware stack the upgrade goes through and messages flow.
 func TestWebSocketUnderMiddlewareStacks(t *testing.T) {
 	stacks := map[string]func(*brisk.App){
-		"plain":        streamStacks["plain"],
+		"plain":                       streamStacks["plain"],
+		"call-next":                   streamStacks["call-next"],
+		"call-next, plain, call-next": streamStacks["two call-next around plain"],
+		"everything": func(app *brisk.App) {
+			app.Middleware(func(r *http.Request, next brisk.Next) *brisk.Response { return next(r) })
+			app.Use(middleware.GZip(middleware.GZipConfig{MinimumSize: 1}))
+			streamStacks["trusted-host"](app)
+			streamStacks["cors"](app)
+			app.Middleware(func(r *http.Request, next brisk.Next) *brisk.Response { return next(r) })
+		},
 		"gzip":         func(app *brisk.App) { app.Use(middleware.GZip(middleware.GZipConfig{MinimumSize: 1})) },
 		"trusted-host": streamStacks["trusted-host"],
 		"cors":         streamStacks["cors"],
@@ -220,6 +229,11 @@ func TestWebSocketUnderMiddlewareStacks(t *testing.T) {
 	for name, stack := range stacks {
 		t.Run(name, func(t *testing.T) {
 			app := brisk.New()
+			app.WebSocket("/deny", func(ws *brisk.WebSocket) error { return nil },
+				brisk.Dependencies(func() error { return brisk.Error(401, "Not authenticated") }))
+			group := app.Group("/g")
+			group.Middleware(func(r *http.Request, next brisk.Next) *brisk.Response { return next(r) })
+			group.WebSocket("/echo", func(ws *brisk.WebSocket) error { return ws.WriteText("group") })
 			app.WebSocket("/echo", func(ws *brisk.WebSocket) error {
 				for {
 					s, err := ws.ReadText()
@@ -237,6 +251,10 @@ func TestWebSocketUnderMiddlewareStacks(t *testing.T) {
 			wsSendText(t, c, "ping")
 			assert.Equal(t, "ping", wsReadText(t, c))
 			require.NoError(t, c.Close(websocket.StatusNormalClosure, "bye"))
+			assert.Equal(t, "group", wsReadText(t, wsConnect(t, srv, "/g/echo")))
+			ce := wsClosed(t, wsConnect(t, srv, "/deny"))
+			assert.Equal(t, websocket.StatusPolicyViolation, ce.Code)
+			assert.Equal(t, "Not authenticated", ce.Reason)
 		})
 	}
 }
