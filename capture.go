@@ -109,6 +109,7 @@ func (cw *captureWriter) adopt(resp *Response) {
 	cw.resp.status = resp.status
 	cw.resp.body = append(cw.ownBody(), resp.body...)
 	cw.resp.value, cw.resp.hasValue = resp.value, resp.hasValue
+	cw.resp.send = resp.send
 }
 
 // restore makes the captured map hold what it held when the run started:

@@ -36,6 +36,10 @@ type Response struct {
 	// lengthSlot, when set, is a fresh element for the Content-Length value,
 	// allocated with the Content-Type's (see captureWriter.handOver).
 	lengthSlot []string
+
+	// send writes a body that is not held (File, Content, Stream: file.go),
+	// once the headers are set; r is nil when no request is at hand.
+	send func(w http.ResponseWriter, r *http.Request) error
 }
 
 // JSON returns a response whose body is v as JSON.
@@ -128,7 +132,7 @@ func (r *Response) serialise() bool {
 // SetBody replaces the response body (and drops a Content-Length set
 // before).
 func (r *Response) SetBody(b []byte) {
-	r.body, r.value, r.hasValue, r.lent = b, nil, false, true
+	r.body, r.value, r.hasValue, r.lent, r.send = b, nil, false, true, nil
 	if r.header != nil {
 		r.header.Del("Content-Length")
 	}
@@ -159,6 +163,12 @@ func boolInt(b bool) int {
 func (r *Response) writeTo(w http.ResponseWriter, enc *encoder, setLength bool) error {
 	if r.streamed {
 		return nil
+	}
+	if r.send != nil {
+		// A layer's own File or Stream response: no request to serve
+		// conditions or ranges from, the whole body.
+		setHeaders(w.Header(), r.header, 0)
+		return r.send(w, &http.Request{Method: http.MethodGet, Header: http.Header{}})
 	}
 	body := r.body
 	if r.hasValue {

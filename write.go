@@ -33,6 +33,10 @@ func (a *App) respond(st *reqState, p *routePlan, w http.ResponseWriter, r *http
 			return
 		}
 		if resp, ok := v.Interface().(*Response); ok {
+			if resp != nil && resp.send != nil {
+				a.sendResponse(st, p, w, r, resp)
+				return
+			}
 			a.writeResponse(st, w, resp)
 			return
 		}
