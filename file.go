@@ -135,7 +135,7 @@ func (a *App) sendResponse(st *reqState, p *routePlan, w http.ResponseWriter, r 
 }
 
 // contentDisposition is Starlette's header value: filename="name" when the
-// name needs no escaping, else filename*=utf-8''percent-escaped.
+// name needs no escaping, else filename*=utf-8”percent-escaped.
 func contentDisposition(kind, name string) string {
 	escaped := pathQuote(name)
 	if escaped != name {
