@@ -50,8 +50,9 @@ func (w *nopWriter) WriteHeader(code int)        { w.status = code }
 func (w *nopWriter) Flush()                      {}
 
 // benchScenario runs sc against every implementation that takes part, one
-// sub-benchmark each ("fw=NAME", for benchstat's -col /fw). With -count N,
-// each round runs all implementations in turn, so they are interleaved.
+// sub-benchmark each ("fw=NAME", for benchstat's -col /fw). go test's
+// -count N runs each sub-benchmark N times in a row; run.sh interleaves the
+// implementations by running the binary N times with -count 1 instead.
 //
 // Besides wall time (ns/op) it reports cpu-ns/op: the process's CPU time
 // (all threads: the GC, and the goroutines that run background work, too)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Brisk's side-by-side benchmark, all of it: parity first, then the
-# in-process benchmarks (interleaved, -count 6) with benchstat and the ratio
-# table, then the loopback comparison for S1 and S2. Results go to
+# in-process benchmarks (COUNT interleaved rounds) with benchstat and the ratio
+# table, then the loopback comparison for S1, S2 and S3. Results go to
 # $RESULTS (default tests/bench/results/); docs/performance.md is written from
 # them by hand.
 #
 # Knobs (environment): COUNT (6), BENCHTIME (500ms), BENCH (.), LOOP_DURATION
-# (5s), LOOP_ROUNDS (2), LOOP_CONNS (8), SKIP_LOOPBACK=1.
+# (5s), LOOP_ROUNDS (2), LOOP_CONNS (64), LOOP_SCENARIOS (S1,S2,S3),
+# SKIP_LOOPBACK=1.
 # About 6 minutes on an idle 2-core machine with the defaults (more when
 # other work shares it: then trust cpu-ns/op and server CPU per request over
 # wall time and req/s).
@@ -18,7 +19,8 @@ BENCHTIME=${BENCHTIME:-500ms}
 BENCH=${BENCH:-.}
 LOOP_DURATION=${LOOP_DURATION:-5s}
 LOOP_ROUNDS=${LOOP_ROUNDS:-2}
-LOOP_CONNS=${LOOP_CONNS:-8}
+LOOP_CONNS=${LOOP_CONNS:-64}
+LOOP_SCENARIOS=${LOOP_SCENARIOS:-S1,S2,S3}
 RESULTS=${RESULTS:-results}
 BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da # @latest on the day of docs/performance.md
 mkdir -p "$RESULTS"
@@ -40,8 +42,20 @@ echo "== parity"
 go test -count=1 -run 'TestParity|TestBigSize' .
 go test -count=1 -v -run 'TestInvalidBodies' . | grep -E '^\s+parity_test' | sed 's/^ *parity_test.go:[0-9]*: //' | tee "$RESULTS/invalid-bodies.txt"
 
-echo "== benchmarks: go test -run '^\$' -bench '$BENCH' -benchmem -count $COUNT -benchtime $BENCHTIME"
-go test -run '^$' -bench "$BENCH" -benchmem -count "$COUNT" -benchtime "$BENCHTIME" . | tee "$RESULTS/bench.txt"
+# Interleaved rounds: go test's -count N runs each sub-benchmark N times in a
+# row (all of chi, then all of Brisk, ...), so a burst of load from elsewhere
+# lands on one implementation. Instead the test binary runs COUNT times with
+# -count 1: each round runs every implementation of every scenario once, in
+# turn, and a burst spreads over all of them.
+echo "== benchmarks: $COUNT rounds of bench.test -test.bench '$BENCH' -test.benchmem -test.count 1 -test.benchtime $BENCHTIME"
+go test -c -o "$RESULTS/bench.test" .
+: > "$RESULTS/bench.txt"
+for round in $(seq "$COUNT"); do
+  echo "-- round $round/$COUNT, load $(cut -d' ' -f1 /proc/loadavg)"
+  "$RESULTS/bench.test" -test.run '^$' -test.bench "$BENCH" -test.benchmem -test.count 1 \
+    -test.benchtime "$BENCHTIME" | tee -a "$RESULTS/bench.txt"
+done
+rm -f "$RESULTS/bench.test"
 
 echo "== benchstat (columns: implementations, chi the baseline)"
 go run "$BENCHSTAT" -col /fw "$RESULTS/bench.txt" > "$RESULTS/benchstat-all.txt"
@@ -56,7 +70,7 @@ echo "load after the benchmarks: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RE
 if [ "${SKIP_LOOPBACK:-}" != 1 ]; then
   echo "== loopback"
   go build -o "$RESULTS/loadgen" ./cmd/loadgen
-  "$RESULTS/loadgen" -scenarios S1,S2 -duration "$LOOP_DURATION" -rounds "$LOOP_ROUNDS" -conns "$LOOP_CONNS" | tee "$RESULTS/loopback.md"
+  "$RESULTS/loadgen" -scenarios "$LOOP_SCENARIOS" -duration "$LOOP_DURATION" -rounds "$LOOP_ROUNDS" -conns "$LOOP_CONNS" | tee "$RESULTS/loopback.md"
   rm -f "$RESULTS/loadgen"
   echo "load after the loopback runs: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS/machine.txt"
 fi

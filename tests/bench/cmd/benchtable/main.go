@@ -2,7 +2,7 @@
 // markdown tables of docs/performance.md: per scenario, each
 // implementation's median ns/op (and cpu-ns/op) as a ratio to hand-written
 // chi's (below 1 is faster than chi), allocs/op in brackets; then the
-// medians themselves.
+// medians themselves with their spread.
 //
 //	go run ./cmd/benchtable bench.txt
 package main
@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,16 +95,16 @@ func main() {
 		ratios("cpu-ns/op", "CPU time per request (cpu-ns/op, all threads)")
 	}
 
-	fmt.Printf("Medians (n = samples per implementation and scenario).\n\n")
-	fmt.Printf("| scenario | impl | ns/op | cpu-ns/op | B/op | allocs/op | n |\n|---|---|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("Medians and spread (n = samples per implementation and scenario; spread = (max - min) / median, over the samples).\n\n")
+	fmt.Printf("| scenario | impl | ns/op | spread | cpu-ns/op | spread | B/op | allocs/op | n |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range scenarios {
 		for _, impl := range impls {
 			d := data[s][impl]
 			if d == nil {
 				continue
 			}
-			fmt.Printf("| %s | %s | %s | %s | %s | %s | %d |\n", s, impl, count(d["ns/op"]), count(d["cpu-ns/op"]),
-				count(d["B/op"]), count(d["allocs/op"]), len(d["ns/op"]))
+			fmt.Printf("| %s | %s | %s | %s | %s | %s | %s | %s | %d |\n", s, impl, count(d["ns/op"]), spread(d["ns/op"]),
+				count(d["cpu-ns/op"]), spread(d["cpu-ns/op"]), count(d["B/op"]), count(d["allocs/op"]), len(d["ns/op"]))
 		}
 	}
 	if s4 := data["S4"]; s4 != nil && s4["brisk"] != nil && s4["nethttp"] != nil {
@@ -151,6 +152,21 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// spread is the samples' range relative to their median, as a percentage:
+// a ratio of two medians whose spreads are wider than its distance from 1
+// says nothing.
+func spread(xs []float64) string {
+	if len(xs) < 2 {
+		return "—"
+	}
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	m := median(xs)
+	if m == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f %%", 100*(hi-lo)/m)
 }
 
 func count(xs []float64) string {
