@@ -156,3 +156,80 @@ func TestLargeUploadStreams(t *testing.T) {
 	drain(t, srv, app)
 	assert.Equal(t, 0, uploadsIn(t, dir))
 }
+
+// TestMaxBodyBytesEveryBodyKind: the route option bounds JSON bodies too,
+// and a group's applies to its routes.
+func TestMaxBodyBytesEveryBodyKind(t *testing.T) {
+	app := brisk.New()
+	type item struct {
+		Name string `json:"name"`
+	}
+	app.Post("/json", func(in item) string { return in.Name }, brisk.MaxBodyBytes(16))
+	g := app.Group("/g", brisk.MaxBodyBytes(16))
+	g.Post("/json", func(in item) string { return in.Name })
+	srv := serve(t, app)
+	for _, path := range []string{"/json", "/g/json"} {
+		res := postRaw(t, srv, path, "application/json", `{"name":"short"}`)
+		assert.Equal(t, http.StatusOK, res.Status, path)
+		res = postRaw(t, srv, path, "application/json", `{"name":"much too long"}`)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, res.Status, path)
+		assertJSON(t, `{"detail":"Request Entity Too Large"}`, res)
+	}
+}
+
+// TestConcurrentUploadsIsolated: concurrent multipart requests, some
+// spooled, each see only their own fields and files.
+func TestConcurrentUploadsIsolated(t *testing.T) {
+	privateTmp(t)
+	app := brisk.New(brisk.Config{Forms: brisk.FormLimits{MemoryBytes: 64}})
+	app.Post("/u", func(in struct {
+		ID    string             `form:"id"`
+		Files []brisk.UploadFile `form:"f"`
+	}) (string, error) {
+		var sb strings.Builder
+		sb.WriteString(in.ID)
+		for _, f := range in.Files {
+			rd, err := f.Open()
+			if err != nil {
+				return "", err
+			}
+			b, err := io.ReadAll(rd)
+			if err != nil {
+				return "", err
+			}
+			sb.WriteString("|" + f.Filename + ":" + string(b))
+		}
+		return sb.String(), nil
+	})
+	srv := serve(t, app)
+	const n = 16
+	errs := make(chan string, n)
+	for i := range n {
+		id := fmt.Sprint(i)
+		small, big := "s"+id, strings.Repeat(id, 50)
+		body, ct := multipartBody(t, upload{Name: "id", Data: id},
+			upload{Name: "f", Filename: "small" + id, Data: small}, upload{Name: "f", Filename: "big" + id, Data: big})
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/u", strings.NewReader(body))
+			req.Header.Set("Content-Type", ct)
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want := fmt.Sprintf("%q", id+"|small"+id+":"+small+"|big"+id+":"+big)
+			if string(got) != want {
+				errs <- fmt.Sprintf("request %s: got %s, want %s", id, got, want)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range n {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
