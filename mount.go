@@ -76,8 +76,7 @@ func (m *mountHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if u.RawPath != "" {
 		u.RawPath = stripMount(u.RawPath, m.prefix)
 	}
-	r2.URL = &u
-	r2.RequestURI = u.RequestURI()
+	r2.URL = &u // RequestURI stays the client's, as with http.StripPrefix
 	m.h.ServeHTTP(w, r2)
 }
 
