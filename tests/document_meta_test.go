@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -80,8 +81,13 @@ func TestDocumentHidden(t *testing.T) {
 	g := app.Group("/internal", brisk.Hidden())
 	g.Get("/x", func() string { return "c" })
 	app.Get("/raw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("d")) }))
+	// docs/openapi.md's recipe for docs assets of one's own, both forms.
+	assets := fstest.MapFS{"swagger-ui-bundle.js": {Data: []byte("js")}}
+	app.Get("/assets/*", http.StripPrefix("/assets/", http.FileServerFS(assets)))
+	app.Mount("/static", http.FileServerFS(assets))
 	srv := serve(t, app)
-	for path, body := range map[string]string{"/hidden": `"b"`, "/internal/x": `"c"`, "/raw": "d"} {
+	for path, body := range map[string]string{"/hidden": `"b"`, "/internal/x": `"c"`, "/raw": "d",
+		"/assets/swagger-ui-bundle.js": "js", "/static/swagger-ui-bundle.js": "js"} {
 		res := do(t, srv, "GET", path, "")
 		assert.Equal(t, 200, res.Status)
 		assert.Equal(t, body, res.Body)
