@@ -157,7 +157,7 @@ func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 	_, err := st.body.ReadFrom(src)
 	st.limited.R = nil
 	if err != nil {
-		st.bodyState = Error(http.StatusBadRequest, "The request body could not be read")
+		st.bodyState = Error(http.StatusBadRequest, msgUnreadable)
 		st.abort = st.bodyState
 		return nil, false
 	}

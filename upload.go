@@ -159,12 +159,13 @@ func (c *bodyCounter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Multipart answers, in Starlette's words where it has them.
-var (
-	errMissingBoundary = Error(http.StatusBadRequest, "Missing boundary in multipart.")
-	errPartName        = Error(http.StatusBadRequest, `The Content-Disposition header field "name" must be provided.`)
-	errBadBody         = Error(http.StatusBadRequest, "There was an error parsing the body")
-	errUnreadable      = Error(http.StatusBadRequest, "The request body could not be read")
+// Multipart answers, in Starlette's words where it has them. Each answer
+// is a fresh HTTPError: error handlers may change the one they are given.
+const (
+	msgMissingBoundary = "Missing boundary in multipart."
+	msgPartName        = `The Content-Disposition header field "name" must be provided.`
+	msgBadBody         = "There was an error parsing the body"
+	msgUnreadable      = "The request body could not be read"
 )
 
 // partTooLarge is Starlette's answer to a field's value over the limit.
@@ -183,7 +184,7 @@ func headerTooLarge(n int) *HTTPError {
 // Every limit is checked as the bytes arrive.
 func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError {
 	if boundary == "" {
-		return errMissingBoundary
+		return Error(http.StatusBadRequest, msgMissingBoundary)
 	}
 	lim := st.app.cfg.Forms
 	limit := st.bodyLimit
@@ -211,7 +212,7 @@ func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError 
 		}
 		name := part.FormName()
 		if name == "" {
-			return errPartName
+			return Error(http.StatusBadRequest, msgPartName)
 		}
 		filename := part.FileName()
 		if filename == "" {
@@ -337,11 +338,11 @@ func (st *reqState) multipartError(cnt *bodyCounter, lim FormLimits) *HTTPError 
 	case cnt.overHead:
 		return headerTooLarge(lim.MaxPartHeaderBytes)
 	case cnt.readErr != nil:
-		return errUnreadable
+		return Error(http.StatusBadRequest, msgUnreadable)
 	case cnt.total == 0:
 		return nil // an empty body: an empty form
 	}
-	return errBadBody
+	return Error(http.StatusBadRequest, msgBadBody)
 }
 
 // spoolFile creates a temporary file for an upload, removed with the
@@ -424,7 +425,7 @@ func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
 			if st.form.files[i].name == f.name {
 				b, err := st.form.files[i].file.bytes()
 				if err != nil {
-					st.abort = errUnreadable
+					st.abort = Error(http.StatusBadRequest, msgUnreadable)
 					return false
 				}
 				all = append(all, b)
@@ -434,7 +435,7 @@ func (st *reqState) bindFile(f *modelField, p unsafe.Pointer) bool {
 	case fileBytes, fileBytesOpt:
 		b, err := last.bytes()
 		if err != nil {
-			st.abort = errUnreadable
+			st.abort = Error(http.StatusBadRequest, msgUnreadable)
 			return false
 		}
 		if f.file == fileBytes {
