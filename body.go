@@ -68,11 +68,15 @@ func (c *compiler) bodyBinder(t reflect.Type, where func() string) binder {
 		items := dec.Decode(data, pv.Interface())
 		if validate && !hasType(items, "json_invalid") && !(len(items) == 1 && len(items[0].Loc) == 1) {
 			var decoded *problem.Overlaps
+			limit := problem.MaxItems // no more could be listed
 			if len(items) > 0 {
 				decoded = problem.NewOverlaps(items)
+				limit = -1 // a failure where decoding failed is dropped, not counted
 			}
+			failures, more := v.CheckLimit(pv.Interface(), limit)
+			st.omitted += more
 			listed := 0
-			for _, f := range v.Check(pv.Interface()) {
+			for _, f := range failures {
 				loc := append([]any{"body"}, f.Path...)
 				if decoded.Overlaps(loc) {
 					// That part did not decode: its zero value's rules say

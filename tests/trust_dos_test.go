@@ -6,9 +6,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -392,4 +397,85 @@ func BenchmarkTrustDoS422(b *testing.B) {
 			}
 		})
 	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestTrustDoSFigures measures the hostile cases of docs/reliability.md:
+// CPU time, response size and items for each, over real TCP. It only
+// logs, and runs only when BRISK_FIGURES=1:
+//
+//	BRISK_FIGURES=1 go test -run TestTrustDoSFigures -v ./tests/
+func TestTrustDoSFigures(t *testing.T) {
+	if os.Getenv("BRISK_FIGURES") != "1" {
+		t.Skip("set BRISK_FIGURES=1 to measure")
+	}
+	addr, _ := dosApp(t)
+	long := strings.Repeat("x", 100000)
+	cases := []struct{ name, raw string }{
+		{"128 KiB body, 65 536 list elements failing dive,min=1", dosPost("/nums", `{"nums":[0`+strings.Repeat(",0", 64<<10-1)+`]}`)},
+		{"1 MiB body, 524 000 list elements failing dive,min=1", dosPost("/nums", `{"nums":[0`+strings.Repeat(",0", 512<<10-7)+`]}`)},
+		{"32 000 n=x query pairs into []int", "GET /list?" + strings.TrimSuffix(strings.Repeat("n=x&", 32000), "&") + " HTTP/1.1\r\nHost: x\r\n\r\n"},
+		{"20 000 X-N: x header lines into []int", "GET /headers HTTP/1.1\r\nHost: x\r\n" + strings.Repeat("X-N: x\r\n", 20000) + "\r\n"},
+		{"6 KB body, 2 000 empty objects missing 2 fields each", dosPost("/pairs", "["+strings.TrimSuffix(strings.Repeat("{},", 2000), ",")+"]")},
+		{"100 KB query value for an int", "GET /scalars?q=" + long + " HTTP/1.1\r\nHost: x\r\n\r\n"},
+		{"100 KB cookie for an int", "GET /scalars HTTP/1.1\r\nHost: x\r\nCookie: c=" + long + "\r\n\r\n"},
+		{"100 KB string failing max=3 in a body", dosPost("/body", `{"count":1,"name":"`+long+`"}`)},
+		{"256 KB of one key repeated with a wrong type", dosPost("/body", `{`+strings.Repeat(`"count":"x",`, 256<<10/12)+`"name":"ok"}`)},
+	}
+	for _, c := range cases {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		cpu := cpuTime()
+		start := time.Now()
+		res := hRaw(t, addr, c.raw)
+		wall := time.Since(start)
+		cpu = cpuTime() - cpu
+		runtime.ReadMemStats(&after)
+		var d struct{ Detail []map[string]any }
+		_ = json.Unmarshal([]byte(res.Body), &d)
+		t.Logf("| %s | %d, %d items | %d B | %d B (%.2f×) | %v CPU, %v wall | %.1f MB |", c.name, res.Status, len(d.Detail),
+			len(c.raw), len(res.Body), float64(len(res.Body))/float64(len(c.raw)), cpu.Round(time.Millisecond), wall.Round(time.Millisecond),
+			float64(after.TotalAlloc-before.TotalAlloc)/1e6)
+	}
+
+	// A healthy request's latency while four clients send the 128 KiB body
+	// in a loop.
+	healthy := func() time.Duration {
+		var ds []time.Duration
+		for range 200 {
+			start := time.Now()
+			res := hRaw(t, addr, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")
+			require.Equal(t, 200, res.Status)
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	quiet := healthy()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	attack := dosPost("/nums", `{"nums":[0`+strings.Repeat(",0", 64<<10-1)+`]}`)
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					hRaw(t, addr, attack)
+				}
+			}
+		})
+	}
+	loaded := healthy()
+	close(stop)
+	wg.Wait()
+	t.Logf("healthy GET p50: %v alone, %v with 4 clients sending the 128 KiB body in a loop", quiet.Round(10*time.Microsecond), loaded.Round(10*time.Microsecond))
 }

@@ -204,10 +204,20 @@ type Failure struct {
 // validator's order; nil when all hold. Slices and maps given to Check are
 // walked element by element (map keys in sorted order), each struct checked.
 func (v *Validator) Check(value any) []Failure {
+	fs, _ := v.CheckLimit(value, -1)
+	return fs
+}
+
+// CheckLimit is Check returning at most limit Failures (no limit if
+// negative), the first in Check's order, and how many more there were.
+// Those are counted without being built: a value with many failing
+// elements costs the rule checks, not a Failure each.
+func (v *Validator) CheckLimit(value any, limit int) ([]Failure, int) {
+	c := collector{limit: limit}
 	rv := reflect.ValueOf(value)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
-			return nil
+			return nil, 0
 		}
 		rv = rv.Elem()
 	}
@@ -216,21 +226,31 @@ func (v *Validator) Check(value any) []Failure {
 		if rv.CanAddr() {
 			value = rv.Addr().Interface()
 		}
-		return v.checkStruct(value, rv.Type(), nil, true, nil)
+		v.checkStruct(value, rv.Type(), nil, true, &c)
 	case reflect.Slice, reflect.Array, reflect.Map:
-		return v.walk(rv, nil, nil)
+		v.walk(rv, nil, &c)
 	}
-	return nil
+	return c.out, c.more
 }
 
+// collector gathers Failures up to its limit and counts the rest.
+type collector struct {
+	out   []Failure
+	limit int
+	more  int
+}
+
+// full reports whether the collector takes no more Failures.
+func (c *collector) full() bool { return c.limit >= 0 && len(c.out) >= c.limit }
+
 // walk checks every struct inside the container rv, prefixing their paths.
-func (v *Validator) walk(rv reflect.Value, prefix []any, out []Failure) []Failure {
+func (v *Validator) walk(rv reflect.Value, prefix []any, out *collector) {
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
-			return out
+			return
 		}
-		return v.walk(rv.Elem(), prefix, out)
+		v.walk(rv.Elem(), prefix, out)
 	case reflect.Struct:
 		var s any
 		if rv.CanAddr() {
@@ -238,17 +258,17 @@ func (v *Validator) walk(rv reflect.Value, prefix []any, out []Failure) []Failur
 		} else {
 			s = rv.Interface()
 		}
-		return v.checkStruct(s, rv.Type(), prefix, false, out)
+		v.checkStruct(s, rv.Type(), prefix, false, out)
 	case reflect.Slice, reflect.Array:
 		if !mayHold(rv.Type().Elem()) {
-			return out
+			return
 		}
 		for i := range rv.Len() {
-			out = v.walk(rv.Index(i), append(prefix[:len(prefix):len(prefix)], i), out)
+			v.walk(rv.Index(i), append(prefix[:len(prefix):len(prefix)], i), out)
 		}
 	case reflect.Map:
 		if !mayHold(rv.Type().Elem()) {
-			return out
+			return
 		}
 		type entry struct {
 			key string
@@ -260,10 +280,9 @@ func (v *Validator) walk(rv reflect.Value, prefix []any, out []Failure) []Failur
 		}
 		slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
 		for _, e := range entries {
-			out = v.walk(e.val, append(prefix[:len(prefix):len(prefix)], e.key), out)
+			v.walk(e.val, append(prefix[:len(prefix):len(prefix)], e.key), out)
 		}
 	}
-	return out
 }
 
 // mayHold reports whether values of t may be or contain structs.
@@ -284,10 +303,10 @@ func keyString(k reflect.Value) string {
 
 // checkStruct runs validator on s (a struct or pointer to one, of type t).
 // top says whether t is the root, whose fields are the top fields.
-func (v *Validator) checkStruct(s any, t reflect.Type, prefix []any, top bool, out []Failure) []Failure {
+func (v *Validator) checkStruct(s any, t reflect.Type, prefix []any, top bool, out *collector) {
 	err := v.v.Struct(s)
 	if err == nil {
-		return out
+		return
 	}
 	var errs validator.ValidationErrors
 	if !errors.As(err, &errs) {
@@ -302,15 +321,18 @@ func (v *Validator) checkStruct(s any, t reflect.Type, prefix []any, top bool, o
 		if nilOptional(fe) || presentNumber(fe) {
 			continue
 		}
+		if out.full() {
+			out.more++
+			continue
+		}
 		ns := strings.TrimPrefix(fe.StructNamespace(), root)
 		path, topField := pathOf(t, ns, prefix)
 		f := Failure{Path: path, Tag: fe.Tag(), Param: fe.Param(), Value: fe.Value()}
 		if top {
 			f.TopField = topField
 		}
-		out = append(out, f)
+		out.out = append(out.out, f)
 	}
-	return out
 }
 
 // pathOf turns a validator struct namespace below a value of type t (Go field
