@@ -40,7 +40,10 @@
 //     loc once). The decoded Go value is otherwise encoding/json's, which
 //     merges repeated objects into one value. When a repeated key's value
 //     has defaults inside, the body is decoded a second time to get this
-//     right: only bodies with such duplicates pay for it.
+//     right: only bodies with such duplicates pay for it. A key repeated
+//     many times costs memory for its bytes, not per occurrence: an
+//     error's input is built once per loc, and an object's members are
+//     indexed by one word each.
 //   - Scalars convert as in pydantic's (default) lax mode: a number in a
 //     string ("50.5", " 42 ") is a number for int and float fields, an
 //     integral float (42.0, 1e3) an int, and pydantic's boolean strings
