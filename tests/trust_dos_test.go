@@ -172,6 +172,36 @@ func TestTrustDoSHeaderFlood(t *testing.T) {
 	hNo500(t, logs)
 }
 
+type dosForm struct {
+	N []int `form:"n"`
+	V int   `form:"v" default:"0"`
+}
+
+// Form fields go through the same path: 20 000 failing values, and a
+// 100 KB value for an int.
+func TestTrustDoSFormFlood(t *testing.T) {
+	app, logs := quietApp(brisk.Config{Forms: brisk.FormLimits{MaxFields: 50000}})
+	app.Post("/form", func(f dosForm) int { return len(f.N) })
+	srv, _ := hServe(t, app)
+	addr := srv.Listener.Addr().String()
+	post := func(body string) string {
+		return fmt.Sprintf("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	}
+	const n = 20000
+	raw := post(strings.TrimSuffix(strings.Repeat("n=x&", n), "&"))
+	items := dosItems(t, hRaw(t, addr, raw), len(raw))
+	require.Len(t, items, dosMaxItems+1)
+	dosMarker(t, items, n)
+	assert.Equal(t, []any{"body", "n", float64(0)}, items[0]["loc"])
+
+	raw = post("n=1&v=" + strings.Repeat("x", 100000))
+	items = dosItems(t, hRaw(t, addr, raw), len(raw))
+	require.Len(t, items, 1)
+	assert.Equal(t, strings.Repeat("x", dosMaxInput), items[0]["input"])
+	assert.Equal(t, map[string]any{"input_truncated": true}, items[0]["ctx"])
+	hNo500(t, logs)
+}
+
 // A small request whose errors are large next to it: the size bound cuts
 // the list before the item count does.
 func TestTrustDoSSizeBoundBeforeCount(t *testing.T) {
