@@ -75,13 +75,5 @@ func postRaw(t *testing.T, srv *httptest.Server, path, contentType, body string)
 // confDoReader posts what rd holds (sent chunked when rd hides its length).
 func confDoReader(t *testing.T, srv *httptest.Server, path, contentType string, rd io.Reader) result {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, srv.URL+path, rd)
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return result{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+	return send(t, srv, request{Method: http.MethodPost, Path: path, Headers: []string{"Content-Type", contentType}, BodyReader: rd})
 }

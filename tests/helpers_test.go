@@ -80,12 +80,15 @@ func serveWith(t *testing.T, app *brisk.App, wrap func(net.Listener) net.Listene
 // request is one request of a test. The zero value is GET of the server's
 // root.
 type request struct {
-	Method  string   // default GET
-	Path    string   // the request target, after the server's address
-	Host    string   // the Host header, when not the server's own
-	JSON    string   // a body sent with Content-Type: application/json (unless Headers name one)
-	Body    string   // a body sent as it is, with only the Headers given
-	Headers []string // name, value pairs, added in order
+	Method string // default GET
+	Path   string // the request target, after the server's address
+	Host   string // the Host header, when not the server's own
+	JSON   string // a body sent with Content-Type: application/json (unless Headers name one)
+	Body   string // a body sent as it is, with only the Headers given
+	// BodyReader is a body read as it is sent (chunked when it hides its
+	// length), for large or slow bodies; instead of JSON and Body.
+	BodyReader io.Reader
+	Headers    []string // name, value pairs, added in order
 
 	// Raw writes the request line and headers byte for byte on a fresh
 	// connection, for targets and Host values net/http's client would
@@ -117,8 +120,9 @@ func open(t *testing.T, srv *httptest.Server, r request) *http.Response {
 	t.Helper()
 	r, body := r.normalized(t)
 	require.False(t, r.Raw, "open: a Raw request is read by send")
-	var rd io.Reader
+	rd := r.BodyReader
 	if body != "" {
+		require.Nil(t, rd, "open: a request has a JSON or raw body, or a BodyReader")
 		rd = strings.NewReader(body)
 	}
 	ctx := r.Ctx
@@ -138,9 +142,13 @@ func open(t *testing.T, srv *httptest.Server, r request) *http.Response {
 		tr := srv.Client().Transport.(*http.Transport).Clone()
 		tr.DisableCompression = true
 		t.Cleanup(tr.CloseIdleConnections)
+		timeout := 10 * time.Second
+		if r.BodyReader != nil {
+			timeout = 2 * time.Minute // large uploads, under -race on a busy machine
+		}
 		client = &http.Client{
 			Transport:     tr,
-			Timeout:       10 * time.Second,
+			Timeout:       timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
