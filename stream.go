@@ -118,12 +118,7 @@ type streamPlan struct {
 	keepAlive time.Duration
 }
 
-// Shared, never-mutated header values of streamed responses.
 var (
-	jsonlContentType = []string{openapi.StreamJSONL}[:1:1]
-	eventContentType = []string{"text/event-stream; charset=utf-8"}[:1:1]
-	noCacheValue     = []string{"no-cache"}[:1:1]
-	noBufferingValue = []string{"no"}[:1:1]
 	errStreamStopped = errors.New("brisk: the stream's iterator called yield after it returned false")
 	pingBytes        = []byte(keepAliveComment)
 )
@@ -301,13 +296,16 @@ func (sw *streamWriter) start(status int) {
 	}
 	sw.started = true
 	h := sw.w.Header()
+	// The values are this response's own (one array): a layer's change to
+	// them must reach no other response.
 	if sw.plan.events {
-		h["Content-Type"] = eventContentType
-		h["Cache-Control"] = noCacheValue
+		vals := make([]string, 3)
+		h["Content-Type"] = oneValue(vals[0:1], "text/event-stream; charset=utf-8")
+		h["Cache-Control"] = oneValue(vals[1:2], "no-cache")
 		// Nginx buffers responses unless told not to.
-		h["X-Accel-Buffering"] = noBufferingValue
+		h["X-Accel-Buffering"] = oneValue(vals[2:3], "no")
 	} else {
-		h["Content-Type"] = jsonlContentType
+		h["Content-Type"] = oneValue(nil, openapi.StreamJSONL)
 	}
 	delete(h, "Content-Length")
 	sw.w.WriteHeader(status)
