@@ -7,6 +7,7 @@ replace github.com/briskgo/brisk => ../
 require github.com/briskgo/brisk v0.0.0-00010101000000-000000000000
 
 require (
+	github.com/coder/websocket v1.8.15 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.16 // indirect
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
 	github.com/go-playground/locales v0.14.2 // indirect
