@@ -139,6 +139,7 @@ type streamWriter struct {
 	gone    bool // a write or flush failed: the client went away
 	done    bool // the stream ended: the timer must not write
 	timer   *time.Timer
+	last    time.Time // the last item's write, while keep-alives are on
 
 	stopped bool  // yield returned false
 	err     error // what ended the stream: Seq2's error, an unwritable item
@@ -162,6 +163,7 @@ func (a *App) serveStream(st *reqState, p *routePlan, w http.ResponseWriter, r *
 	if sp.events && sp.keepAlive > 0 {
 		// Under mu: the timer may fire before AfterFunc returns.
 		sw.mu.Lock()
+		sw.last = time.Now()
 		sw.timer = time.AfterFunc(sp.keepAlive, func() { sw.ping(p.status) })
 		sw.mu.Unlock()
 	}
@@ -224,7 +226,9 @@ func (sw *streamWriter) item(status int, v reflect.Value) bool {
 		return false
 	}
 	if sw.timer != nil {
-		sw.timer.Reset(sw.plan.keepAlive)
+		// The timer is not reset per item (that costs more than the
+		// item): ping reads this and waits out the rest of the interval.
+		sw.last = time.Now()
 	}
 	return true
 }
@@ -317,6 +321,10 @@ func (sw *streamWriter) ping(status int) {
 	sw.mu.Lock()
 	defer sw.mu.Unlock()
 	if sw.done || sw.gone {
+		return
+	}
+	if idle := time.Since(sw.last); idle < sw.plan.keepAlive {
+		sw.timer.Reset(sw.plan.keepAlive - idle)
 		return
 	}
 	sw.start(status)
