@@ -512,3 +512,18 @@ func TestHandleErrorBriskErrorsNotShared(t *testing.T) {
 		assertJSON(t, `{"detail":"Missing boundary in multipart. (seen)"}`, res)
 	}
 }
+
+// ErrorDetail writes FastAPI's names; ctx only when there is one.
+func TestErrorDetailJSON(t *testing.T) {
+	b, err := json.Marshal([]brisk.ErrorDetail{
+		{Type: "greater_than", Loc: []any{"query", "n"}, Msg: "Input should be greater than 5", Input: "1", Ctx: map[string]any{"gt": 5}},
+		{Type: "missing", Loc: []any{"body", "items", 0, "name"}, Msg: "Field required"},
+	})
+	require.NoError(t, err)
+	assert.JSONEq(t, `[{"type":"greater_than","loc":["query","n"],"msg":"Input should be greater than 5","input":"1","ctx":{"gt":5}},
+		{"type":"missing","loc":["body","items",0,"name"],"msg":"Field required","input":null}]`, string(b))
+	ve := &brisk.ValidationError{Errors: []brisk.ErrorDetail{{Loc: []any{"path", "id"}, Msg: "bad"}, {}, {}}}
+	assert.Equal(t, "422 Unprocessable Entity: [path id]: bad (and 2 more)", ve.Error())
+	var target *brisk.ValidationError
+	assert.True(t, errors.As(fmt.Errorf("wrapped: %w", ve), &target))
+}
