@@ -163,3 +163,29 @@ func panicMessage(f func()) (msg string) {
 	f()
 	return ""
 }
+
+// FastAPI's tests/test_forms_single_param.py and
+// test_forms_from_non_typing_sequences.py.
+func TestFormSingleFieldAndList(t *testing.T) {
+	app := brisk.New()
+	app.Post("/form/", func(in struct {
+		Username string `form:"username"`
+	}) string {
+		return in.Username
+	})
+	app.Post("/form/python-list", func(in struct {
+		Items []string `form:"items"`
+	}) []string {
+		return in.Items
+	})
+	srv := serve(t, app)
+	res := postForm(t, srv, "/form/", url.Values{"username": {"Rick"}})
+	assert.Equal(t, http.StatusOK, res.Status)
+	assertJSON(t, `"Rick"`, res)
+	res = postForm(t, srv, "/form/python-list", url.Values{"items": {"first", "second", "third"}})
+	assert.Equal(t, http.StatusOK, res.Status)
+	assertJSON(t, `["first","second","third"]`, res)
+
+	res = confDo(t, srv, confReq{Path: "/openapi.json"})
+	assert.Contains(t, res.Body, `"Body_form__post":{"title":"Body_form__post","type":"object","properties":{"username":{"type":"string"}},"required":["username"]}`)
+}
