@@ -111,3 +111,20 @@ func TestRedirectSlashesOrdinaryPaths(t *testing.T) {
 		assert.Equal(t, c.want, res.Header.Get("Location"), "%s %s", c.method, c.target)
 	}
 }
+
+// Behind a proxy whose X-Forwarded-Prefix is trusted, the prefix is put in
+// front of the redirect's path; a forged prefix cannot turn it into
+// another host's URL either.
+func TestRedirectSlashesForwardedPrefixStaysOnHost(t *testing.T) {
+	app := brisk.New(brisk.Config{TrustForwardedPrefix: true})
+	app.Get("/items/", func() string { return "items" })
+	srv := serve(t, app)
+	host := srv.Listener.Addr().String()
+	for _, prefix := range []string{"//evil.com", `/\evil.com`, "//evil.com/", "https://evil.com", `\\evil.com`, "/%2F/evil.com", "/api"} {
+		res := send(t, srv, request{Raw: true, Path: "/items", Headers: []string{"X-Forwarded-Prefix", prefix}})
+		assertSameHost(t, res, host)
+		assert.Equal(t, 307, res.Status, prefix)
+	}
+	res := send(t, srv, request{Raw: true, Path: "/items", Headers: []string{"X-Forwarded-Prefix", "/api"}})
+	assert.Equal(t, "/api/items/", res.Header.Get("Location"))
+}
