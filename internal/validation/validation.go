@@ -223,10 +223,7 @@ func (v *Validator) CheckLimit(value any, limit int) ([]Failure, int) {
 	}
 	switch rv.Kind() {
 	case reflect.Struct:
-		if rv.CanAddr() {
-			value = rv.Addr().Interface()
-		}
-		v.checkStruct(value, rv.Type(), nil, true, &c)
+		v.checkStruct(structArg(rv), rv.Type(), nil, true, &c)
 	case reflect.Slice, reflect.Array, reflect.Map:
 		v.walk(rv, nil, &c)
 	}
@@ -252,13 +249,7 @@ func (v *Validator) walk(rv reflect.Value, prefix []any, out *collector) {
 		}
 		v.walk(rv.Elem(), prefix, out)
 	case reflect.Struct:
-		var s any
-		if rv.CanAddr() {
-			s = rv.Addr().Interface()
-		} else {
-			s = rv.Interface()
-		}
-		v.checkStruct(s, rv.Type(), prefix, false, out)
+		v.checkStruct(structArg(rv), rv.Type(), prefix, false, out)
 	case reflect.Slice, reflect.Array:
 		if !mayHold(rv.Type().Elem()) {
 			return
@@ -283,6 +274,84 @@ func (v *Validator) walk(rv reflect.Value, prefix []any, out *collector) {
 			v.walk(e.val, append(prefix[:len(prefix):len(prefix)], e.key), out)
 		}
 	}
+}
+
+// structArg is what validator is given for the struct rv. validator reads
+// every field through Value.Interface, which copies an addressable field of
+// a non-pointer type into a new allocation each time; the fields of a struct
+// given by value are not addressable and are read in place. So a struct
+// whose fields would be copied is given as one copy of its own (one
+// allocation, not one per field), unless it needs to be addressable (see
+// byValue); a non-addressable rv is given as it is.
+func structArg(rv reflect.Value) any {
+	if !rv.CanAddr() {
+		return rv.Interface()
+	}
+	if byValue(rv.Type()) {
+		return rv.Interface()
+	}
+	return rv.Addr().Interface()
+}
+
+// byValues caches byValue's answers by type.
+var byValues sync.Map // reflect.Type -> bool
+
+// byValue reports whether a struct of type t is best validated as a copy:
+// at least one of its fields is not pointer-shaped (so validator would copy
+// it out of an addressable struct), and nothing in it needs addressable
+// fields: no validateFn rule (whose method may have a pointer receiver) and
+// no unexported embedded struct (whose fields validator reads through their
+// address).
+func byValue(t reflect.Type) bool {
+	if b, ok := byValues.Load(t); ok {
+		return b.(bool)
+	}
+	copies := false
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		switch f.Type.Kind() {
+		case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		default:
+			copies = true
+		}
+	}
+	b := copies && !needsAddr(t, map[reflect.Type]bool{})
+	byValues.Store(t, b)
+	return b
+}
+
+// needsAddr reports whether validating values of t may need addressable
+// fields (see byValue).
+func needsAddr(t reflect.Type, seen map[reflect.Type]bool) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return needsAddr(t.Elem(), seen)
+	case reflect.Map:
+		return needsAddr(t.Key(), seen) || needsAddr(t.Elem(), seen)
+	case reflect.Struct:
+	default:
+		return false
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			if f.Anonymous {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(f.Tag.Get("validate"), "validateFn") || needsAddr(f.Type, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayHold reports whether values of t may be or contain structs.
