@@ -50,7 +50,8 @@ func main() {
 // newApp builds the app; main_test.go drives it over HTTP.
 func newApp() *brisk.App {
 	app := brisk.New(brisk.Config{Title: "SSE progress"})
-	app.Get("/", func() *brisk.Response { return brisk.HTML(200, page) })
+	app.Get("/", func() *brisk.Response { return brisk.HTML(200, page) },
+		brisk.Responses(200, "The demo page", nil, brisk.ResponseContentType("text/html")))
 	app.Get("/jobs/{job}/progress", progress, brisk.EventStream(), brisk.KeepAlive(5*time.Second),
 		brisk.Summary("Follow a job's progress"))
 	return app

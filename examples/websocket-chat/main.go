@@ -112,7 +112,8 @@ func main() {
 func newApp(hub *Hub) *brisk.App {
 	app := brisk.New(brisk.Config{Title: "WebSocket chat"})
 	app.Provide(currentUser)
-	app.Get("/", func() *brisk.Response { return brisk.HTML(200, page) })
+	app.Get("/", func() *brisk.Response { return brisk.HTML(200, page) },
+		brisk.Responses(200, "The demo page", nil, brisk.ResponseContentType("text/html")))
 	app.WebSocket("/rooms/{room}/ws", func(ws *brisk.WebSocket, room string, user User) error {
 		hub.join(room, ws)
 		hub.broadcast(Outgoing{Room: room, User: user.Name, Kind: "joined"})
