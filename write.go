@@ -92,7 +92,7 @@ func writeJSON(w http.ResponseWriter, enc *encoder, status int, v any, extra htt
 	// for this response, so no later Add or write by any layer reaches
 	// another response's headers.
 	vals := setHeaders(h, extra, 2)
-	h["Content-Type"] = oneValue(vals[0:1], "application/json")
+	h["Content-Type"] = oneValue(vals[0:1], jsonContentType)
 	// Always, as Starlette's responses: a body over net/http's 2 KiB buffer
 	// would otherwise go out chunked, and a length a handler set before it
 	// failed would be wrong.
