@@ -5,7 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
+	"runtime/pprof"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -273,4 +276,52 @@ func TestWebSocketCloseStatus(t *testing.T) {
 	require.NoError(t, c.Close(websocket.StatusGoingAway, "tab closed"))
 	assert.Equal(t, 1001, bgRecv(t, got, "the handler's read error"))
 	assert.Equal(t, -1, brisk.CloseStatus(errors.New("other")))
+}
+
+// Connections dropped by their clients (no close frame) leave no goroutine
+// behind: the handler's read fails, the connection is closed, the count
+// returns to what it was.
+func TestWebSocketDroppedLeaveNoGoroutines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 connections")
+	}
+	var ended sync.WaitGroup
+	app := brisk.New()
+	app.WebSocket("/ws", func(ws *brisk.WebSocket) error {
+		defer ended.Done()
+		if err := ws.WriteText("hi"); err != nil {
+			return err
+		}
+		_, err := ws.ReadText()
+		return err
+	})
+	srv := serve(t, app)
+	drop := func() {
+		ended.Add(1)
+		c := wsConnect(t, srv, "/ws")
+		assert.Equal(t, "hi", wsReadText(t, c))
+		require.NoError(t, c.CloseNow())
+	}
+	for range 20 { // warm up
+		drop()
+	}
+	ended.Wait()
+	runtime.GC()
+	before := runtime.NumGoroutine()
+	for range 200 {
+		drop()
+	}
+	ended.Wait()
+	after := runtime.NumGoroutine()
+	for deadline := time.Now().Add(10 * time.Second); after > before && time.Now().Before(deadline); {
+		runtime.Gosched()
+		runtime.GC()
+		after = runtime.NumGoroutine()
+	}
+	if after > before {
+		var sb strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&sb, 1)
+		t.Fatalf("goroutines before %d, after %d:\n%s", before, after, sb.String())
+	}
+	t.Logf("goroutines before %d, after 200 dropped connections: %d", before, after)
 }
