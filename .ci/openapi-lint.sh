@@ -30,20 +30,14 @@ cd "$(dirname "$0")/.."
 
 REDOCLY_CLI_VERSION=2.77.0
 
-export npm_config_cache="${BRISK_NPM_CACHE:-$HOME/.cache/brisk-npm}"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+. .ci/lib.sh
+npm_env
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
-mkdir -p "$npm_config_cache"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-doc="${1:-}"
-if [ -z "$doc" ]; then
-  doc="$tmp/openapi.json"
-  BRISK_OPENAPI_OUT="$doc" go test -count=1 -run '^TestExampleDocument$' ./internal/openapi/ >/dev/null
-fi
-doc=$(cd "$(dirname "$doc")" && pwd)/$(basename "$doc")
+openapi_doc "${1:-}"
 
 security_defined=off
 if grep -q '"securitySchemes"' "$doc"; then

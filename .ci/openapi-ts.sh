@@ -21,19 +21,13 @@ cd "$(dirname "$0")/.."
 OPENAPI_TYPESCRIPT_VERSION=7.13.0
 TYPESCRIPT_VERSION=5.9.3 # openapi-typescript 7 wants typescript ^5
 
-export npm_config_cache="${BRISK_NPM_CACHE:-$HOME/.cache/brisk-npm}"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-mkdir -p "$npm_config_cache"
+. .ci/lib.sh
+npm_env
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-doc="${1:-}"
-if [ -z "$doc" ]; then
-  doc="$tmp/openapi.json"
-  BRISK_OPENAPI_OUT="$doc" go test -count=1 -run '^TestExampleDocument$' ./internal/openapi/ >/dev/null
-fi
-doc=$(cd "$(dirname "$doc")" && pwd)/$(basename "$doc")
+openapi_doc "${1:-}"
 
 cp internal/openapi/testdata/ts/client.ts internal/openapi/testdata/ts/tsconfig.json "$tmp/"
 

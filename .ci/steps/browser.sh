@@ -13,10 +13,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 command -v npm >/dev/null 2>&1 || { echo "node/npm not found: cannot run the browser checks" >&2; exit 1; }
 
-export npm_config_cache="${BRISK_NPM_CACHE:-$HOME/.cache/brisk-npm}"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+. ../../.ci/lib.sh
+npm_env
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-mkdir -p "$npm_config_cache"
 npm ci --silent
 
 # The checks' Go server is a module of its own.

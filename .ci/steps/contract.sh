@@ -8,9 +8,8 @@ cd "$(dirname "$0")/../.."
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 command -v npm >/dev/null 2>&1 || { echo "node/npm not found: cannot run the contract check" >&2; exit 1; }
 
-export npm_config_cache="${BRISK_NPM_CACHE:-$HOME/.cache/brisk-npm}"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-mkdir -p "$npm_config_cache"
+. .ci/lib.sh
+npm_env
 (cd tests/contract && npm ci --silent)
 
 bin=$(mktemp -d)

@@ -149,14 +149,31 @@ func (v *Validator) Has(t reflect.Type) bool {
 }
 
 func has(t reflect.Type, seen map[reflect.Type]bool) bool {
+	return anyField(t, seen, func(f reflect.StructField) bool {
+		if !f.IsExported() && !f.Anonymous {
+			return false // validator skips unexported fields
+		}
+		tag := f.Tag.Get("validate")
+		if tag == "-" {
+			return false
+		}
+		return tag != "" || has(f.Type, seen)
+	})
+}
+
+// anyField reports whether match holds for a field of a struct type that t
+// is or holds (through pointers, slices, arrays and maps), each struct type
+// visited once: the walk behind the registration-time questions about a
+// type's rules.
+func anyField(t reflect.Type, seen map[reflect.Type]bool, match func(reflect.StructField) bool) bool {
 	if t == nil {
 		return false
 	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return has(t.Elem(), seen)
+		return anyField(t.Elem(), seen, match)
 	case reflect.Map:
-		return has(t.Key(), seen) || has(t.Elem(), seen)
+		return anyField(t.Key(), seen, match) || anyField(t.Elem(), seen, match)
 	case reflect.Struct:
 	default:
 		return false
@@ -166,15 +183,7 @@ func has(t reflect.Type, seen map[reflect.Type]bool) bool {
 	}
 	seen[t] = true
 	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() && !f.Anonymous {
-			continue // validator skips unexported fields
-		}
-		tag := f.Tag.Get("validate")
-		if tag == "-" {
-			continue
-		}
-		if tag != "" || has(f.Type, seen) {
+		if match(t.Field(i)) {
 			return true
 		}
 	}
@@ -326,32 +335,12 @@ func byValue(t reflect.Type) bool {
 // needsAddr reports whether validating values of t may need addressable
 // fields (see byValue).
 func needsAddr(t reflect.Type, seen map[reflect.Type]bool) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return needsAddr(t.Elem(), seen)
-	case reflect.Map:
-		return needsAddr(t.Key(), seen) || needsAddr(t.Elem(), seen)
-	case reflect.Struct:
-	default:
-		return false
-	}
-	if seen[t] {
-		return false
-	}
-	seen[t] = true
-	for i := range t.NumField() {
-		f := t.Field(i)
+	return anyField(t, seen, func(f reflect.StructField) bool {
 		if !f.IsExported() {
-			if f.Anonymous {
-				return true
-			}
-			continue
+			return f.Anonymous
 		}
-		if strings.Contains(f.Tag.Get("validate"), "validateFn") || needsAddr(f.Type, seen) {
-			return true
-		}
-	}
-	return false
+		return strings.Contains(f.Tag.Get("validate"), "validateFn") || needsAddr(f.Type, seen)
+	})
 }
 
 // mayHold reports whether values of t may be or contain structs.
