@@ -29,7 +29,7 @@ func TestDocumentInfoMetadata(t *testing.T) {
 	})
 	app.Get("/items/", func() []map[string]string { return []map[string]string{{"name": "Katana"}} })
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/items/", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items/", JSON: ""})
 	assertJSON(t, `[{"name":"Katana"}]`, res)
 	doc := docOf(t, srv)
 	want := `{"title":"ChimichangApp","summary":"Deadpool's favorite app. Nuff said.","description":"ChimichangApp API helps you do awesome stuff. 🚀",
@@ -65,7 +65,7 @@ func TestDocumentServers(t *testing.T) {
 	}})
 	app.Get("/foo", func() map[string]string { return map[string]string{"message": "Hello World"} })
 	srv := serve(t, app)
-	assert.Equal(t, 200, do(t, srv, "GET", "/foo", "").Status)
+	assert.Equal(t, 200, send(t, srv, request{Method: "GET", Path: "/foo", JSON: ""}).Status)
 	doc := docOf(t, srv)
 	assertJSON(t, `[{"url":"/","description":"Default, relative server"},
 		{"url":"http://staging.localhost.tiangolo.com:8000","description":"Staging but actually localhost still"},
@@ -88,7 +88,7 @@ func TestDocumentHidden(t *testing.T) {
 	srv := serve(t, app)
 	for path, body := range map[string]string{"/hidden": `"b"`, "/internal/x": `"c"`, "/raw": "d",
 		"/assets/swagger-ui-bundle.js": "js", "/static/swagger-ui-bundle.js": "js"} {
-		res := do(t, srv, "GET", path, "")
+		res := send(t, srv, request{Method: "GET", Path: path, JSON: ""})
 		assert.Equal(t, 200, res.Status)
 		assert.Equal(t, body, res.Body)
 	}
@@ -109,7 +109,7 @@ func TestExtendOpenAPI(t *testing.T) {
 		return nil
 	})
 	srv := serve(t, app)
-	assertJSON(t, `[{"name":"Foo"}]`, do(t, srv, "GET", "/items/", ""))
+	assertJSON(t, `[{"name":"Foo"}]`, send(t, srv, request{Method: "GET", Path: "/items/", JSON: ""}))
 	doc := docOf(t, srv)
 	docOf(t, srv)
 	assertJSON(t, `{"title":"Custom title","version":"2.5.0","summary":"This is a very custom OpenAPI schema",
@@ -120,7 +120,7 @@ func TestExtendOpenAPI(t *testing.T) {
 	bad, logs := quietApp()
 	bad.Get("/", func() string { return "" })
 	bad.ExtendOpenAPI(func(map[string]any) error { return errors.New("no logo") })
-	res := do(t, serve(t, bad), "GET", "/openapi.json", "")
+	res := send(t, serve(t, bad), request{Method: "GET", Path: "/openapi.json", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assert.Contains(t, logs.String(), "no logo")
 }
@@ -141,8 +141,8 @@ func TestWebhooks(t *testing.T) {
 		brisk.Description("When a new user subscribes to your service we'll send you a POST request with this\ndata to the URL that you register for the event `new-subscription` in the dashboard."))
 	app.Get("/users/", func() []string { return []string{"Rick", "Morty"} })
 	srv := serve(t, app)
-	assertJSON(t, `["Rick","Morty"]`, do(t, srv, "GET", "/users/", ""))
-	assert.Equal(t, 404, do(t, srv, "POST", "/new-subscription", "{}").Status)
+	assertJSON(t, `["Rick","Morty"]`, send(t, srv, request{Method: "GET", Path: "/users/", JSON: ""}))
+	assert.Equal(t, 404, send(t, srv, request{Method: "POST", Path: "/new-subscription", JSON: "{}"}).Status)
 	doc := docOf(t, srv)
 	assert.Equal(t, []string{"/users/"}, keys(doc["paths"].(map[string]any)))
 	wh := doc["webhooks"].(map[string]any)["new-subscription"].(map[string]any)["post"].(map[string]any)
@@ -184,9 +184,9 @@ func TestDocumentNonJSONResponses(t *testing.T) {
 	app.Get("/old", func() *brisk.Response { return brisk.Redirect(307, "/new") }, brisk.Status(307),
 		brisk.Responses(307, "Moved", nil, brisk.ResponseContentType("text/plain"), brisk.ResponseHeader("Location", "Where it went", "/new")))
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/page", "")
+	res := send(t, srv, request{Method: "GET", Path: "/page", JSON: ""})
 	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
-	assert.Equal(t, "application/pdf", do(t, srv, "GET", "/report.pdf", "").Header.Get("Content-Type"))
+	assert.Equal(t, "application/pdf", send(t, srv, request{Method: "GET", Path: "/report.pdf", JSON: ""}).Header.Get("Content-Type"))
 	paths := docOf(t, srv)["paths"].(map[string]any)
 	get := func(p string) string {
 		return mustJSON(t, paths[p].(map[string]any)["get"].(map[string]any)["responses"])
@@ -195,7 +195,7 @@ func TestDocumentNonJSONResponses(t *testing.T) {
 	assertJSON(t, `{"200":{"description":"The report","content":{"application/pdf":{}}}}`, result{Body: get("/report.pdf")})
 	assertJSON(t, `{"307":{"description":"Moved","content":{"text/plain":{"schema":{"type":"string"}}},
 		"headers":{"Location":{"description":"Where it went","example":"/new","schema":{"type":"string"}}}}}`, result{Body: get("/old")})
-	res = do(t, srv, "GET", "/old", "")
+	res = send(t, srv, request{Method: "GET", Path: "/old", JSON: ""})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "/new", res.Header.Get("Location"))
 }

@@ -34,10 +34,10 @@ func TestHandlingErrorsTutorial001(t *testing.T) {
 		return map[string]string{"item": it}, nil
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/items/foo", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items/foo", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item":"The Foo Wrestlers"}`, res)
-	res = do(t, srv, "GET", "/items/bar", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/bar", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assert.Empty(t, res.Header.Get("X-Error"))
 	assertJSON(t, `{"detail":"Item not found"}`, res)
@@ -54,10 +54,10 @@ func TestHandlingErrorsTutorial002(t *testing.T) {
 		return map[string]string{"item": it}, nil
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/items-header/foo", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items-header/foo", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item":"The Foo Wrestlers"}`, res)
-	res = do(t, srv, "GET", "/items-header/bar", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items-header/bar", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "There goes my error", res.Header.Get("X-Error"))
 	assertJSON(t, `{"detail":"Item not found"}`, res)
@@ -81,10 +81,10 @@ func TestHandlingErrorsTutorial003(t *testing.T) {
 		return map[string]string{"unicorn_name": name}, nil
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/unicorns/shinny", "")
+	res := send(t, srv, request{Method: "GET", Path: "/unicorns/shinny", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"unicorn_name":"shinny"}`, res)
-	res = do(t, srv, "GET", "/unicorns/yolo", "")
+	res = send(t, srv, request{Method: "GET", Path: "/unicorns/yolo", JSON: ""})
 	assert.Equal(t, 418, res.Status)
 	assertJSON(t, `{"message":"Oops! yolo did something. There goes a rainbow..."}`, res)
 	// The document is unchanged by error handlers (FastAPI's snapshot).
@@ -117,23 +117,23 @@ func newTutorial004(t *testing.T) *brisk.App {
 // tutorial004: the 422 and HTTPError answers restyled as plain text.
 func TestHandlingErrorsTutorial004(t *testing.T) {
 	srv := serve(t, newTutorial004(t))
-	res := do(t, srv, "GET", "/items/foo", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items/foo", JSON: ""})
 	assert.Equal(t, 400, res.Status)
 	assert.Contains(t, res.Body, "Validation errors:")
 	assert.Contains(t, res.Body, "Field: [path item_id], Error: Input should be a valid integer, unable to parse string as an integer")
-	res = do(t, srv, "GET", "/items/3", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/3", JSON: ""})
 	assert.Equal(t, 418, res.Status)
 	assert.Equal(t, "Nope! I don't like 3.", res.Body)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
-	res = do(t, srv, "GET", "/items/2", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/2", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item_id":2}`, res)
 	// As Starlette's handler of HTTPException, the app's sees routing's
 	// 404 and 405 too.
-	res = do(t, srv, "GET", "/nowhere", "")
+	res = send(t, srv, request{Method: "GET", Path: "/nowhere", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "Not Found", res.Body)
-	res = do(t, srv, "POST", "/items/2", "")
+	res = send(t, srv, request{Method: "POST", Path: "/items/2", JSON: ""})
 	assert.Equal(t, 405, res.Status)
 	assert.Equal(t, "Method Not Allowed", res.Body)
 	assert.Equal(t, "GET, HEAD", res.Header.Get("Allow"))
@@ -151,10 +151,10 @@ func TestHandlingErrorsTutorial005(t *testing.T) {
 	})
 	app.Post("/items/", func(it Item) Item { return it })
 	srv := serve(t, app)
-	res := do(t, srv, "POST", "/items/", `{"title": "towel", "size": "XL"}`)
+	res := send(t, srv, request{Method: "POST", Path: "/items/", JSON: `{"title": "towel", "size": "XL"}`})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"int_parsing","loc":["body","size"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"XL"}],"body":{"title":"towel","size":"XL"}}`, res)
-	res = do(t, srv, "POST", "/items/", `{"title": "towel", "size": 5}`)
+	res = send(t, srv, request{Method: "POST", Path: "/items/", JSON: `{"title": "towel", "size": 5}`})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"title":"towel","size":5}`, res)
 }
@@ -181,13 +181,13 @@ func TestHandlingErrorsTutorial006(t *testing.T) {
 		return map[string]int{"item_id": itemID}, nil
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/items/foo", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items/foo", JSON: ""})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[{"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"foo"}]}`, res)
-	res = do(t, srv, "GET", "/items/3", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/3", JSON: ""})
 	assert.Equal(t, 418, res.Status)
 	assertJSON(t, `{"detail":"Nope! I don't like 3."}`, res)
-	res = do(t, srv, "GET", "/items/2", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/2", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"item_id":2}`, res)
 	mu.Lock()
@@ -250,16 +250,16 @@ func TestHandleErrorOrder(t *testing.T) {
 	srv := serve(t, app)
 
 	for _, fail := range []string{"", "provider", "dep"} {
-		res := do(t, srv, "GET", "/outer/inner/x?fail="+fail, "")
+		res := send(t, srv, request{Method: "GET", Path: "/outer/inner/x?fail=" + fail, JSON: ""})
 		assert.Equal(t, 503, res.Status, fail)
 		assertJSON(t, `{"temporary":true}`, res)
 	}
-	res := do(t, srv, "GET", "/outer/y", "")
+	res := send(t, srv, request{Method: "GET", Path: "/outer/y", JSON: ""})
 	assert.Equal(t, 409, res.Status)
 	assertJSON(t, `{"by":"outer-struct","sku":"y"}`, res)
-	res = do(t, srv, "GET", "/outer/z", "")
+	res = send(t, srv, request{Method: "GET", Path: "/outer/z", JSON: ""})
 	assertJSON(t, `{"by":"app-last","err":"boom"}`, res)
-	res = do(t, srv, "GET", "/w", "")
+	res = send(t, srv, request{Method: "GET", Path: "/w", JSON: ""})
 	assertJSON(t, `{"by":"app-last","err":"out of stock: w"}`, res)
 }
 
@@ -277,10 +277,10 @@ func TestHandleErrorNilIsDefault(t *testing.T) {
 	g.Get("/http", func() (string, error) { return "", brisk.Error(404, "gone") })
 	g.Get("/plain", func() (string, error) { return "", errors.New("secret") })
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/g/http", "")
+	res := send(t, srv, request{Method: "GET", Path: "/g/http", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"gone"}`, res)
-	res = do(t, srv, "GET", "/g/plain", "")
+	res = send(t, srv, request{Method: "GET", Path: "/g/plain", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Contains(t, logs.String(), "secret")
@@ -308,16 +308,16 @@ func TestHandleErrorPanicsAndTasks(t *testing.T) {
 		return "fine"
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/panic", "")
+	res := send(t, srv, request{Method: "GET", Path: "/panic", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Contains(t, logs.String(), "kaboom")
 	assert.Zero(t, handled.Load())
 
-	res = do(t, srv, "GET", "/task", "")
+	res = send(t, srv, request{Method: "GET", Path: "/task", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assertJSON(t, `{"handled":"nope"}`, res)
-	res = do(t, srv, "GET", "/ok", "")
+	res = send(t, srv, request{Method: "GET", Path: "/ok", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	// Tasks of one app run in order of their requests' hand-over; the
 	// first that runs must be the ok request's: /task's was discarded.
@@ -352,7 +352,7 @@ func TestHandleErrorFailFast(t *testing.T) {
 	assert.Contains(t, msg, "string does not implement error")
 
 	app.Get("/", func() string { return "x" })
-	res := do(t, serve(t, app), "GET", "/", "")
+	res := send(t, serve(t, app), request{Method: "GET", Path: "/", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assert.Panics(t, func() { app.HandleError(func(*http.Request, error) *brisk.Response { return nil }) })
 }
@@ -381,7 +381,7 @@ func TestHandleErrorValidationErrorNotShared(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 32 {
 		wg.Go(func() {
-			res := do(t, srv, "GET", fmt.Sprintf("/n?n=%d", i%5), "")
+			res := send(t, srv, request{Method: "GET", Path: fmt.Sprintf("/n?n=%d", i%5), JSON: ""})
 			assert.Equal(t, 422, res.Status)
 			assert.Contains(t, res.Body, `"loc":["query","n"]`)
 			assert.Contains(t, res.Body, `"ctx":{"gt":5}`)
@@ -414,27 +414,27 @@ func TestProblemDetails(t *testing.T) {
 	}, brisk.Responses(404, "Item not found", nil))
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/items/x", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items/x", JSON: ""})
 	assert.Equal(t, 422, res.Status)
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assertJSON(t, `{"type":"about:blank","title":"Unprocessable Entity","status":422,"detail":"1 input is invalid","instance":"/items/x",
 		"errors":[{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"}]}`, res)
-	res = do(t, srv, "GET", "/items/0", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/0", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "yes", res.Header.Get("X-Error"))
 	assertJSON(t, `{"type":"about:blank","title":"Not Found","status":404,"detail":"Item not found","instance":"/items/0"}`, res)
-	res = do(t, srv, "GET", "/items/1", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/1", JSON: ""})
 	assertJSON(t, `{"type":"about:blank","title":"Conflict","status":409,"instance":"/items/1","data":{"conflicts":2}}`, res)
-	res = do(t, srv, "GET", "/items/2", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/2", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assertJSON(t, `{"type":"about:blank","title":"Internal Server Error","status":500,"instance":"/items/2"}`, res)
 	assert.Contains(t, logs.String(), "hidden", "the error is logged, not sent")
-	res = do(t, srv, "GET", "/panic", "")
+	res = send(t, srv, request{Method: "GET", Path: "/panic", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"type":"about:blank","title":"Internal Server Error","status":500,"instance":"/panic"}`, res)
 	assert.Contains(t, logs.String(), "kaboom")
-	res = do(t, srv, "GET", "/missing", "")
+	res = send(t, srv, request{Method: "GET", Path: "/missing", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 	assertJSON(t, `{"type":"about:blank","title":"Not Found","status":404,"instance":"/missing"}`, res)
@@ -457,7 +457,7 @@ func docOf(t *testing.T, s *httptest.Server, path ...string) map[string]any {
 	if len(path) > 0 {
 		p = path[0]
 	}
-	res := do(t, s, "GET", p, "")
+	res := send(t, s, request{Method: "GET", Path: p, JSON: ""})
 	require.Equal(t, 200, res.Status, res.Body)
 	var doc map[string]any
 	require.NoError(t, json.NewDecoder(strings.NewReader(res.Body)).Decode(&doc))
@@ -472,7 +472,7 @@ func TestValidationResponseDocumented(t *testing.T) {
 	api.Get("/items/{item_id}", func(itemID int) int { return itemID })
 	api.Get("/plain", func() string { return "no input" })
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/api/items/x", "")
+	res := send(t, srv, request{Method: "GET", Path: "/api/items/x", JSON: ""})
 	assert.Equal(t, 400, res.Status)
 	assert.True(t, strings.HasPrefix(res.Body, "Validation errors:"))
 
@@ -506,7 +506,7 @@ func TestHandleErrorBriskErrorsNotShared(t *testing.T) {
 	})
 	srv := serve(t, app)
 	for range 3 {
-		res := do(t, srv, "POST", "/form", "", "Content-Type", "multipart/form-data")
+		res := send(t, srv, request{Method: "POST", Path: "/form", JSON: "", Headers: []string{"Content-Type", "multipart/form-data"}})
 		assert.Equal(t, 400, res.Status)
 		assert.Equal(t, []string{"1"}, res.Header.Values("X-Seen"))
 		assertJSON(t, `{"detail":"Missing boundary in multipart. (seen)"}`, res)

@@ -215,7 +215,7 @@ func TestFormsFilesOpenAPI(t *testing.T) {
 		return ""
 	})
 	srv := serve(t, app)
-	res := confDo(t, srv, confReq{Path: "/openapi.json"})
+	res := send(t, srv, request{Path: "/openapi.json"})
 	require.Equal(t, http.StatusOK, res.Status)
 	var doc struct {
 		Paths      map[string]map[string]map[string]any

@@ -19,7 +19,7 @@ import (
 // postForm posts an urlencoded body (the encoded form of vals).
 func postForm(t *testing.T, srv *httptest.Server, path string, vals url.Values) result {
 	t.Helper()
-	return confDo(t, srv, confReq{Method: http.MethodPost, Path: path, Body: vals.Encode(),
+	return send(t, srv, request{Method: http.MethodPost, Path: path, Body: vals.Encode(),
 		Headers: []string{"Content-Type", "application/x-www-form-urlencoded"}})
 }
 
@@ -59,17 +59,17 @@ func multipartBody(t *testing.T, parts ...upload) (string, string) {
 func postMultipart(t *testing.T, srv *httptest.Server, path string, parts ...upload) result {
 	t.Helper()
 	body, ct := multipartBody(t, parts...)
-	return confDo(t, srv, confReq{Method: http.MethodPost, Path: path, Body: body, Headers: []string{"Content-Type", ct}})
+	return send(t, srv, request{Method: http.MethodPost, Path: path, Body: body, Headers: []string{"Content-Type", ct}})
 }
 
 // postRaw posts body with the given Content-Type ("" sends none).
 func postRaw(t *testing.T, srv *httptest.Server, path, contentType, body string) result {
 	t.Helper()
-	req := confReq{Method: http.MethodPost, Path: path, Body: body}
+	req := request{Method: http.MethodPost, Path: path, Body: body}
 	if contentType != "" {
 		req.Headers = []string{"Content-Type", contentType}
 	}
-	return confDo(t, srv, req)
+	return send(t, srv, req)
 }
 
 // confDoReader posts what rd holds (sent chunked when rd hides its length).

@@ -60,7 +60,7 @@ func TestRawBody(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.Status)
 	assertJSON(t, `100000`, res)
 
-	res = confDo(t, srv, confReq{Path: "/openapi.json"})
+	res = send(t, srv, request{Path: "/openapi.json"})
 	var doc struct {
 		Paths map[string]map[string]map[string]any
 	}

@@ -186,6 +186,6 @@ func TestFormSingleFieldAndList(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.Status)
 	assertJSON(t, `["first","second","third"]`, res)
 
-	res = confDo(t, srv, confReq{Path: "/openapi.json"})
+	res = send(t, srv, request{Path: "/openapi.json"})
 	assert.Contains(t, res.Body, `"Body_form__post":{"title":"Body_form__post","type":"object","properties":{"username":{"type":"string"}},"required":["username"]}`)
 }

@@ -66,7 +66,7 @@ func TestFormsTutorialLogin(t *testing.T) {
 
 func TestFormsTutorialLoginOpenAPI(t *testing.T) {
 	srv := loginApp(t)
-	res := confDo(t, srv, confReq{Path: "/openapi.json"})
+	res := send(t, srv, request{Path: "/openapi.json"})
 	require.Equal(t, http.StatusOK, res.Status)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &doc))

@@ -31,8 +31,8 @@ func readSub() map[string]string { return map[string]string{"message": "Hello Wo
 func TestSubApplications(t *testing.T) {
 	app, _ := newSubApplications()
 	srv := serve(t, app)
-	assertJSON(t, `{"message":"Hello World from main app"}`, do(t, srv, "GET", "/app", ""))
-	assertJSON(t, `{"message":"Hello World from sub API"}`, do(t, srv, "GET", "/subapi/sub", ""))
+	assertJSON(t, `{"message":"Hello World from main app"}`, send(t, srv, request{Method: "GET", Path: "/app", JSON: ""}))
+	assertJSON(t, `{"message":"Hello World from sub API"}`, send(t, srv, request{Method: "GET", Path: "/subapi/sub", JSON: ""}))
 
 	main := docOf(t, srv)
 	assert.Equal(t, []string{"/app"}, keys(main["paths"].(map[string]any)))
@@ -43,20 +43,20 @@ func TestSubApplications(t *testing.T) {
 	assert.Equal(t, "read_sub_sub_get", sub["paths"].(map[string]any)["/sub"].(map[string]any)["get"].(map[string]any)["operationId"])
 
 	// The sub-app's docs pages load its document under the prefix.
-	page := do(t, srv, "GET", "/subapi/docs", "")
+	page := send(t, srv, request{Method: "GET", Path: "/subapi/docs", JSON: ""})
 	assert.Equal(t, 200, page.Status)
 	assert.Contains(t, page.Body, `"/subapi/openapi.json"`)
-	assert.Contains(t, do(t, srv, "GET", "/subapi/redoc", "").Body, `"/subapi/openapi.json"`)
+	assert.Contains(t, send(t, srv, request{Method: "GET", Path: "/subapi/redoc", JSON: ""}).Body, `"/subapi/openapi.json"`)
 	// The main app's pages are unaffected.
-	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `"/openapi.json"`)
-	assert.NotContains(t, do(t, srv, "GET", "/docs", "").Body, "subapi")
+	assert.Contains(t, send(t, srv, request{Method: "GET", Path: "/docs", JSON: ""}).Body, `"/openapi.json"`)
+	assert.NotContains(t, send(t, srv, request{Method: "GET", Path: "/docs", JSON: ""}).Body, "subapi")
 
 	// Unknown paths under the prefix are the sub-app's 404; its trailing-
 	// slash redirect keeps the prefix.
-	res := do(t, srv, "GET", "/subapi/nothing", "")
+	res := send(t, srv, request{Method: "GET", Path: "/subapi/nothing", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"Not Found"}`, res)
-	res = do(t, srv, "GET", "/subapi/sub/", "")
+	res = send(t, srv, request{Method: "GET", Path: "/subapi/sub/", JSON: ""})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "/subapi/sub", res.Header.Get("Location"))
 }
@@ -90,19 +90,19 @@ func TestMountKeepsEachAppsOwn(t *testing.T) {
 	}))
 	srv := serve(t, parent)
 
-	res := do(t, srv, "GET", "/sub/fail", "")
+	res := send(t, srv, request{Method: "GET", Path: "/sub/fail", JSON: ""})
 	assert.Equal(t, 409, res.Status)
 	assert.Equal(t, "sub says /sub", res.Body)
 	assert.Equal(t, []string{"parent /sub/fail", "sub /fail"}, order)
 	order = nil
-	assert.Equal(t, `"/sub"`, do(t, srv, "GET", "/sub/root", "").Body)
-	assert.Equal(t, `"p"`, do(t, srv, "GET", "/p", "").Body)
+	assert.Equal(t, `"/sub"`, send(t, srv, request{Method: "GET", Path: "/sub/root", JSON: ""}).Body)
+	assert.Equal(t, `"p"`, send(t, srv, request{Method: "GET", Path: "/p", JSON: ""}).Body)
 	assert.Equal(t, []string{"parent /sub/root", "sub /root", "parent /p"}, order)
 
-	assert.Equal(t, "file a", do(t, srv, "GET", "/static/a.txt", "").Body)
-	assert.Equal(t, "POST /x/y q=1 /echo", do(t, srv, "POST", "/echo/x/y?q=1", "{}").Body)
-	assert.Equal(t, "DELETE /  /echo", do(t, srv, "DELETE", "/echo", "").Body)
-	assert.Equal(t, 404, do(t, srv, "GET", "/echoes", "").Status)
+	assert.Equal(t, "file a", send(t, srv, request{Method: "GET", Path: "/static/a.txt", JSON: ""}).Body)
+	assert.Equal(t, "POST /x/y q=1 /echo", send(t, srv, request{Method: "POST", Path: "/echo/x/y?q=1", JSON: "{}"}).Body)
+	assert.Equal(t, "DELETE /  /echo", send(t, srv, request{Method: "DELETE", Path: "/echo", JSON: ""}).Body)
+	assert.Equal(t, 404, send(t, srv, request{Method: "GET", Path: "/echoes", JSON: ""}).Status)
 }
 
 func TestMountFailFast(t *testing.T) {
@@ -135,7 +135,7 @@ func TestMountShutdownDrainsSubApp(t *testing.T) {
 	})
 	parent.Mount("/sub", sub)
 	srv := serve(t, parent)
-	assert.Equal(t, `"queued"`, do(t, srv, "GET", "/sub/work", "").Body)
+	assert.Equal(t, `"queued"`, send(t, srv, request{Method: "GET", Path: "/sub/work", JSON: ""}).Body)
 	close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -154,30 +154,30 @@ func TestBehindAProxyForwardedPrefix(t *testing.T) {
 	app := brisk.New(brisk.Config{TrustForwardedPrefix: true})
 	app.Get("/app", readMain)
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/app", "", "X-Forwarded-Prefix", "/api/v1")
+	res := send(t, srv, request{Method: "GET", Path: "/app", JSON: "", Headers: []string{"X-Forwarded-Prefix", "/api/v1"}})
 	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, res)
-	res = do(t, srv, "GET", "/openapi.json", "", "X-Forwarded-Prefix", "/api/v1")
+	res = send(t, srv, request{Method: "GET", Path: "/openapi.json", JSON: "", Headers: []string{"X-Forwarded-Prefix", "/api/v1"}})
 	assert.Contains(t, res.Body, `"servers":[{"url":"/api/v1"}]`)
 	// test_openapi_cache_root_path: one request's prefix never reaches
 	// another's document.
 	for _, p := range []string{"/path-a", "/path-b", "/evil"} {
-		assert.Contains(t, do(t, srv, "GET", "/openapi.json", "", "X-Forwarded-Prefix", p).Body, `"servers":[{"url":"`+p+`"}]`)
+		assert.Contains(t, send(t, srv, request{Method: "GET", Path: "/openapi.json", JSON: "", Headers: []string{"X-Forwarded-Prefix", p}}).Body, `"servers":[{"url":"`+p+`"}]`)
 	}
 	assert.NotContains(t, docOf(t, srv), "servers")
-	assertJSON(t, `{"message":"Hello World","root_path":""}`, do(t, srv, "GET", "/app", ""))
+	assertJSON(t, `{"message":"Hello World","root_path":""}`, send(t, srv, request{Method: "GET", Path: "/app", JSON: ""}))
 	// Not a plain path: ignored.
 	for _, bad := range []string{"//evil.com", "/a\"><script>", "http://x", "/a?b"} {
-		assertJSON(t, `{"message":"Hello World","root_path":""}`, do(t, srv, "GET", "/app", "", "X-Forwarded-Prefix", bad))
+		assertJSON(t, `{"message":"Hello World","root_path":""}`, send(t, srv, request{Method: "GET", Path: "/app", JSON: "", Headers: []string{"X-Forwarded-Prefix", bad}}))
 	}
-	page := do(t, srv, "GET", "/docs", "", "X-Forwarded-Prefix", "/api/v1")
+	page := send(t, srv, request{Method: "GET", Path: "/docs", JSON: "", Headers: []string{"X-Forwarded-Prefix", "/api/v1"}})
 	assert.Contains(t, page.Body, `"/api/v1/openapi.json"`)
 
 	// Off by default: the header is the client's.
 	plain := brisk.New()
 	plain.Get("/app", readMain)
 	psrv := serve(t, plain)
-	assertJSON(t, `{"message":"Hello World","root_path":""}`, do(t, psrv, "GET", "/app", "", "X-Forwarded-Prefix", "/api/v1"))
-	assert.NotContains(t, do(t, psrv, "GET", "/openapi.json", "", "X-Forwarded-Prefix", "/api/v1").Body, "servers")
+	assertJSON(t, `{"message":"Hello World","root_path":""}`, send(t, psrv, request{Method: "GET", Path: "/app", JSON: "", Headers: []string{"X-Forwarded-Prefix", "/api/v1"}}))
+	assert.NotContains(t, send(t, psrv, request{Method: "GET", Path: "/openapi.json", JSON: "", Headers: []string{"X-Forwarded-Prefix", "/api/v1"}}).Body, "servers")
 }
 
 // behind_a_proxy tutorial002: Config.RootPath.
@@ -186,13 +186,13 @@ func TestBehindAProxyRootPath(t *testing.T) {
 	app.Get("/app", readMain)
 	app.Get("/items/", func() []string { return []string{"plumbus", "portal gun"} })
 	srv := serve(t, app)
-	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, do(t, srv, "GET", "/app", ""))
+	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, send(t, srv, request{Method: "GET", Path: "/app", JSON: ""}))
 	doc := docOf(t, srv)
 	assertJSON(t, `[{"url":"/api/v1"}]`, result{Body: mustJSON(t, doc["servers"])})
-	assert.Contains(t, do(t, srv, "GET", "/docs", "").Body, `"/api/v1/openapi.json"`)
-	assert.Contains(t, do(t, srv, "GET", "/redoc", "").Body, `"/api/v1/openapi.json"`)
+	assert.Contains(t, send(t, srv, request{Method: "GET", Path: "/docs", JSON: ""}).Body, `"/api/v1/openapi.json"`)
+	assert.Contains(t, send(t, srv, request{Method: "GET", Path: "/redoc", JSON: ""}).Body, `"/api/v1/openapi.json"`)
 	// The redirect the client follows has the prefix the proxy stripped.
-	res := do(t, srv, "GET", "/items", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items", JSON: ""})
 	assert.Equal(t, 307, res.Status)
 	assert.Equal(t, "/api/v1/items/", res.Header.Get("Location"))
 
@@ -209,14 +209,14 @@ func TestBehindAProxyServers(t *testing.T) {
 	app := brisk.New(brisk.Config{Servers: servers, RootPath: "/api/v1"})
 	app.Get("/app", readMain)
 	srv := serve(t, app)
-	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, do(t, srv, "GET", "/app", ""))
+	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, send(t, srv, request{Method: "GET", Path: "/app", JSON: ""}))
 	assertJSON(t, `[{"url":"/api/v1"},{"url":"https://stag.example.com","description":"Staging environment"},
 		{"url":"https://prod.example.com","description":"Production environment"}]`, result{Body: mustJSON(t, docOf(t, srv)["servers"])})
 
 	app4 := brisk.New(brisk.Config{Servers: servers, RootPath: "/api/v1", NoRootPathInServers: true})
 	app4.Get("/app", readMain)
 	srv4 := serve(t, app4)
-	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, do(t, srv4, "GET", "/app", ""))
+	assertJSON(t, `{"message":"Hello World","root_path":"/api/v1"}`, send(t, srv4, request{Method: "GET", Path: "/app", JSON: ""}))
 	assertJSON(t, `[{"url":"https://stag.example.com","description":"Staging environment"},
 		{"url":"https://prod.example.com","description":"Production environment"}]`, result{Body: mustJSON(t, docOf(t, srv4)["servers"])})
 	assert.Equal(t, "https://stag.example.com", servers[0].URL, "configured servers not changed")
@@ -229,6 +229,6 @@ func TestMountBehindRootPath(t *testing.T) {
 	sub.Get("/where", func(r *http.Request) string { return brisk.RootPath(r) })
 	app.Mount("/v2", sub)
 	srv := serve(t, app)
-	assert.Equal(t, `"/api/v2"`, do(t, srv, "GET", "/v2/where", "").Body)
+	assert.Equal(t, `"/api/v2"`, send(t, srv, request{Method: "GET", Path: "/v2/where", JSON: ""}).Body)
 	assertJSON(t, `[{"url":"/api/v2"}]`, result{Body: mustJSON(t, docOf(t, srv, "/v2/openapi.json")["servers"])})
 }

@@ -39,14 +39,14 @@ func oauth2LoginApp() *brisk.App {
 
 func postLoginForm(t *testing.T, srv *httptest.Server, path, body string) result {
 	t.Helper()
-	return confDo(t, srv, confReq{Method: "POST", Path: path, Body: body,
+	return send(t, srv, request{Method: "POST", Path: path, Body: body,
 		Headers: []string{"Content-Type", "application/x-www-form-urlencoded"}})
 }
 
 // test_strict_login_no_data: every required field missing, in order.
 func TestSecurityLoginStrictNoData(t *testing.T) {
 	srv := serve(t, oauth2LoginApp())
-	res := confDo(t, srv, confReq{Method: "POST", Path: "/login"})
+	res := send(t, srv, request{Method: "POST", Path: "/login"})
 	assert.Equal(t, 422, res.Status)
 	assertJSON(t, `{"detail":[
 		{"type":"missing","loc":["body","grant_type"],"msg":"Field required","input":null},

@@ -16,7 +16,7 @@ import (
 // they are: "Cookie" pairs become the request's cookies).
 func secGet(t *testing.T, srv *httptest.Server, path string, headers ...string) result {
 	t.Helper()
-	return confDo(t, srv, confReq{Path: path, Headers: headers})
+	return send(t, srv, request{Path: path, Headers: headers})
 }
 
 // assertNotAuthenticated checks FastAPI's answer to missing or malformed

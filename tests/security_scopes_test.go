@@ -135,7 +135,7 @@ func TestSecurityScopesOpenAPI(t *testing.T) {
 	assertJSON(t, `{"message":"Admin Access"}`, secGet(t, srv, "/with-oauth2-scheme", bearer...))
 	assertJSON(t, `{"message":"Admin Access"}`, secGet(t, srv, "/with-get-token", bearer...))
 	assertJSON(t, `{"token":"testtoken"}`, secGet(t, srv, "/items/", bearer...))
-	assertJSON(t, `{"token":"testtoken"}`, confDo(t, srv, confReq{Method: "POST", Path: "/items/", Headers: bearer}))
+	assertJSON(t, `{"token":"testtoken"}`, send(t, srv, request{Method: "POST", Path: "/items/", Headers: bearer}))
 	assertNotAuthenticated(t, secGet(t, srv, "/"), "Bearer")
 
 	doc := secDoc(t, srv)

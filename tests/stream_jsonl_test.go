@@ -71,14 +71,14 @@ func TestStreamJSONLinesTutorial(t *testing.T) {
 	})
 	srv := serve(t, app)
 	for _, path := range []string{"/items/stream", "/items/stream-no-annotation"} {
-		res := do(t, srv, "GET", path, "")
+		res := send(t, srv, request{Method: "GET", Path: path, JSON: ""})
 		assert.Equal(t, 200, res.Status, path)
 		assert.Equal(t, "application/jsonl", res.Header.Get("Content-Type"), path)
 		assert.Empty(t, res.Header.Get("Content-Length"), path)
 		assert.Equal(t, streamItemsJSONL, res.Body, path)
 	}
 
-	doc := do(t, srv, "GET", "/openapi.json", "").JSON(t).(map[string]any)
+	doc := send(t, srv, request{Method: "GET", Path: "/openapi.json", JSON: ""}).JSON(t).(map[string]any)
 	paths := doc["paths"].(map[string]any)
 	typed := paths["/items/stream"].(map[string]any)["get"].(map[string]any)["responses"].(map[string]any)["200"]
 	assert.Equal(t, map[string]any{
@@ -115,16 +115,16 @@ func TestStreamStatusAndForms(t *testing.T) {
 	app.Get("/empty", func() iter.Seq[int] { return nil })
 	srv := serve(t, app)
 
-	res := do(t, srv, "POST", "/jsonl", "")
+	res := send(t, srv, request{Method: "POST", Path: "/jsonl", JSON: ""})
 	assert.Equal(t, 201, res.Status)
 	assert.Equal(t, "{\"message\":\"created\"}\n", res.Body)
-	assert.Equal(t, "0\n1\n2\n", do(t, srv, "GET", "/seq2", "").Body)
-	assert.Equal(t, "7\n8\n", do(t, srv, "GET", "/with-error", "").Body)
-	res = do(t, srv, "GET", "/empty", "")
+	assert.Equal(t, "0\n1\n2\n", send(t, srv, request{Method: "GET", Path: "/seq2", JSON: ""}).Body)
+	assert.Equal(t, "7\n8\n", send(t, srv, request{Method: "GET", Path: "/with-error", JSON: ""}).Body)
+	res = send(t, srv, request{Method: "GET", Path: "/empty", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "application/jsonl", res.Header.Get("Content-Type"))
 	assert.Equal(t, "", res.Body)
-	head := do(t, srv, "HEAD", "/seq2", "")
+	head := send(t, srv, request{Method: "HEAD", Path: "/seq2", JSON: ""})
 	assert.Equal(t, 200, head.Status)
 	assert.Equal(t, "application/jsonl", head.Header.Get("Content-Type"))
 }
@@ -181,20 +181,20 @@ func TestStreamErrors(t *testing.T) {
 	app.Get("/nilitem", func() iter.Seq[*streamItem] { return slices.Values([]*streamItem{nil}) })
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/teapot", "")
+	res := send(t, srv, request{Method: "GET", Path: "/teapot", JSON: ""})
 	assert.Equal(t, 418, res.Status)
 	assertJSON(t, `{"detail":"no coffee"}`, res)
-	res = do(t, srv, "GET", "/boom", "")
+	res = send(t, srv, request{Method: "GET", Path: "/boom", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assertJSON(t, `{"detail":"Internal Server Error"}`, res)
 	assert.Contains(t, logs.String(), "database down")
-	res = do(t, srv, "GET", "/returned", "")
+	res = send(t, srv, request{Method: "GET", Path: "/returned", JSON: ""})
 	assert.Equal(t, 404, res.Status)
 	assertJSON(t, `{"detail":"gone"}`, res)
-	res = do(t, srv, "GET", "/limit?limit=x", "")
+	res = send(t, srv, request{Method: "GET", Path: "/limit?limit=x", JSON: ""})
 	assert.Equal(t, 422, res.Status)
 	assert.Contains(t, res.Body, `"loc":["query","limit"]`)
-	res = do(t, srv, "GET", "/nilitem", "")
+	res = send(t, srv, request{Method: "GET", Path: "/nilitem", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 
 	resp, body := openStream(t, srv, "GET", "/later")
@@ -219,7 +219,7 @@ func TestStreamErrorHandlers(t *testing.T) {
 		return func(yield func(int, error) bool) { yield(0, brisk.Error(409, "busy")) }
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/s", "")
+	res := send(t, srv, request{Method: "GET", Path: "/s", JSON: ""})
 	assert.Equal(t, 409, res.Status)
 	assertJSON(t, `{"problem":"busy"}`, res)
 }

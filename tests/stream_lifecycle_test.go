@@ -173,7 +173,7 @@ func TestStreamTasksAndCleanupsAfterLastItem(t *testing.T) {
 		}
 	})
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/s", "")
+	res := send(t, srv, request{Method: "GET", Path: "/s", JSON: ""})
 	assert.Equal(t, "\"foo\"\n\"bar\"\n\"baz\"\n", res.Body)
 	bgRecv(t, cleaned, "the cleanup")
 	assert.Equal(t, []string{"foo", "bar", "baz", "task", "cleanup"}, ev.get())

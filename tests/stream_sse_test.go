@@ -63,7 +63,7 @@ func TestSSEFastAPIPort(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	res := do(t, srv, "GET", "/items/stream", "")
+	res := send(t, srv, request{Method: "GET", Path: "/items/stream", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, "text/event-stream; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
@@ -77,31 +77,31 @@ data: {"name":"Meeseeks Box","description":"A box that summons a Meeseeks."}
 `, res.Body)
 	assert.NotContains(t, res.Body, ": ping", "no keep-alive when items come quickly")
 
-	res = do(t, srv, "GET", "/items/stream-dict", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/stream-dict", JSON: ""})
 	assert.Equal(t, 3, strings.Count(res.Body, "data: {\"description\":"))
 
-	res = do(t, srv, "GET", "/items/stream-sse-event", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/stream-sse-event", JSON: ""})
 	assert.Equal(t, "event: greeting\ndata: \"hello\"\nid: 1\n\n"+
 		"event: json-data\ndata: {\"key\":\"value\"}\nid: 2\n\n"+
 		": just a comment\n\n"+
 		"data: \"retry-test\"\nretry: 5000\n\n", res.Body)
 
-	res = do(t, srv, "GET", "/items/stream-mixed", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/stream-mixed", JSON: ""})
 	assert.Contains(t, res.Body, "event: special\ndata: \"custom-event\"\n\n")
 	assert.True(t, strings.HasSuffix(res.Body, "data: {\"name\":\"Portal Gun\",\"description\":\"A portal opening device.\"}\n\n"))
 	assert.Equal(t, 5, strings.Count(res.Body, "data: "))
 
-	res = do(t, srv, "GET", "/items/stream-raw", "")
+	res = send(t, srv, request{Method: "GET", Path: "/items/stream-raw", JSON: ""})
 	assert.Equal(t, "data: plain text without quotes\n\n"+
 		"event: html\ndata: <div>html fragment</div>\n\n"+
 		"event: csv\ndata: cpu,87.3,1709145600\n\n"+
 		": hi\n: \ndata: two\ndata: lines\n\n", res.Body)
 
-	res = do(t, srv, "POST", "/items/stream-post", "")
+	res = send(t, srv, request{Method: "POST", Path: "/items/stream-post", JSON: ""})
 	assert.Equal(t, 200, res.Status)
 	assert.Equal(t, 3, strings.Count(res.Body, "data: "))
 
-	res = do(t, srv, "GET", "/api/events", "")
+	res = send(t, srv, request{Method: "GET", Path: "/api/events", JSON: ""})
 	assert.Equal(t, "text/event-stream; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "data: {\"msg\":\"hello\"}\n\ndata: {\"msg\":\"world\"}\n\n", res.Body)
 }
@@ -114,7 +114,7 @@ func TestSSEOpenAPI(t *testing.T) {
 	app.Get("/typed", func() iter.Seq[streamItem] { return nil }, brisk.EventStream())
 	app.Get("/events", func() iter.Seq[brisk.ServerSentEvent] { return nil }, brisk.EventStream())
 	srv := serve(t, app)
-	paths := do(t, srv, "GET", "/openapi.json", "").JSON(t).(map[string]any)["paths"].(map[string]any)
+	paths := send(t, srv, request{Method: "GET", Path: "/openapi.json", JSON: ""}).JSON(t).(map[string]any)["paths"].(map[string]any)
 	response := func(path string) any {
 		return paths[path].(map[string]any)["get"].(map[string]any)["responses"].(map[string]any)["200"]
 	}
@@ -190,8 +190,8 @@ func TestSSELastEventID(t *testing.T) {
 		}
 	}, brisk.EventStream())
 	srv := serve(t, app)
-	assert.Equal(t, "data: 1\nid: 1\n\ndata: 2\nid: 2\n\n", do(t, srv, "GET", "/numbers", "").Body)
-	assert.Equal(t, "data: 6\nid: 6\n\ndata: 7\nid: 7\n\n", do(t, srv, "GET", "/numbers", "", "Last-Event-ID", "5").Body)
+	assert.Equal(t, "data: 1\nid: 1\n\ndata: 2\nid: 2\n\n", send(t, srv, request{Method: "GET", Path: "/numbers", JSON: ""}).Body)
+	assert.Equal(t, "data: 6\nid: 6\n\ndata: 7\nid: 7\n\n", send(t, srv, request{Method: "GET", Path: "/numbers", JSON: "", Headers: []string{"Last-Event-ID", "5"}}).Body)
 }
 
 // An error after the first event ends the stream with an "error" event:
@@ -220,13 +220,13 @@ func TestSSEErrorEvent(t *testing.T) {
 		return slices.Values([]brisk.ServerSentEvent{{ID: "a\x00b"}})
 	}, brisk.EventStream())
 	srv := serve(t, app)
-	assert.Equal(t, "data: 1\n\nevent: error\ndata: {\"detail\":\"conflict\"}\n\n", do(t, srv, "GET", "/detail", "").Body)
-	res := do(t, srv, "GET", "/hidden", "")
+	assert.Equal(t, "data: 1\n\nevent: error\ndata: {\"detail\":\"conflict\"}\n\n", send(t, srv, request{Method: "GET", Path: "/detail", JSON: ""}).Body)
+	res := send(t, srv, request{Method: "GET", Path: "/hidden", JSON: ""})
 	assert.Equal(t, "data: 1\n\nevent: error\ndata: {\"detail\":\"Internal Server Error\"}\n\n", res.Body)
 	assert.Contains(t, logs.String(), "secret failure")
-	res = do(t, srv, "GET", "/inject", "")
+	res = send(t, srv, request{Method: "GET", Path: "/inject", JSON: ""})
 	assert.Equal(t, "data: 1\n\nevent: error\ndata: {\"detail\":\"Internal Server Error\"}\n\n", res.Body)
-	res = do(t, srv, "GET", "/bad-first", "")
+	res = send(t, srv, request{Method: "GET", Path: "/bad-first", JSON: ""})
 	assert.Equal(t, 500, res.Status)
 	assert.Contains(t, logs.String(), "ID must not contain NUL")
 }

@@ -389,18 +389,18 @@ func TestTrustDoSNonFiniteScalars(t *testing.T) {
 		}}}, res.JSON(t))
 	}
 	for _, v := range []string{"inf", "-inf", "Infinity", "NaN", "-nan", "1e400", "-1e400"} {
-		finite(do(t, srv, "GET", "/f?q="+v, ""), []any{"query", "q"}, v)
-		finite(do(t, srv, "GET", "/f", "", "X-F", v), []any{"header", "x-f"}, v)
-		finite(do(t, srv, "GET", "/f", "", "Cookie", "f="+v), []any{"cookie", "f"}, v)
-		finite(do(t, srv, "GET", "/p/"+v, ""), []any{"path", "x"}, v)
+		finite(send(t, srv, request{Method: "GET", Path: "/f?q=" + v, JSON: ""}), []any{"query", "q"}, v)
+		finite(send(t, srv, request{Method: "GET", Path: "/f", JSON: "", Headers: []string{"X-F", v}}), []any{"header", "x-f"}, v)
+		finite(send(t, srv, request{Method: "GET", Path: "/f", JSON: "", Headers: []string{"Cookie", "f=" + v}}), []any{"cookie", "f"}, v)
+		finite(send(t, srv, request{Method: "GET", Path: "/p/" + v, JSON: ""}), []any{"path", "x"}, v)
 	}
-	finite(do(t, srv, "GET", "/f?q32=1e39", ""), []any{"query", "q32"}, "1e39")
-	finite(do(t, srv, "GET", "/p32/-1e39", ""), []any{"path", "x"}, "-1e39")
+	finite(send(t, srv, request{Method: "GET", Path: "/f?q32=1e39", JSON: ""}), []any{"query", "q32"}, "1e39")
+	finite(send(t, srv, request{Method: "GET", Path: "/p32/-1e39", JSON: ""}), []any{"path", "x"}, "-1e39")
 	// The largest finite values still pass.
-	res := do(t, srv, "GET", "/f?q=1.7976931348623157e308&q32=3.4028235e38", "")
+	res := send(t, srv, request{Method: "GET", Path: "/f?q=1.7976931348623157e308&q32=3.4028235e38", JSON: ""})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Equal(t, 1.7976931348623157e308, res.JSON(t).(map[string]any)["Q"])
-	res = do(t, srv, "GET", "/p32/3.4028235e38", "")
+	res = send(t, srv, request{Method: "GET", Path: "/p32/3.4028235e38", JSON: ""})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	hNo500(t, logs)
 }

@@ -261,9 +261,9 @@ func TestJSONResponseContentTypeIsItsOwn(t *testing.T) {
 	})
 	srv := serve(t, app)
 	for range 2 {
-		assert.Equal(t, "application/problem+json", do(t, srv, "GET", "/problem", "").Header.Get("Content-Type"))
-		assert.Equal(t, "application/json", do(t, srv, "GET", "/json", "").Header.Get("Content-Type"))
-		assert.Equal(t, "application/vnd.one+json", do(t, srv, "GET", "/typed", "").Header.Get("Content-Type"))
+		assert.Equal(t, "application/problem+json", send(t, srv, request{Method: "GET", Path: "/problem", JSON: ""}).Header.Get("Content-Type"))
+		assert.Equal(t, "application/json", send(t, srv, request{Method: "GET", Path: "/json", JSON: ""}).Header.Get("Content-Type"))
+		assert.Equal(t, "application/vnd.one+json", send(t, srv, request{Method: "GET", Path: "/typed", JSON: ""}).Header.Get("Content-Type"))
 		assert.Equal(t, "application/json", brisk.JSON(http.StatusOK, 1).Header().Get("Content-Type"))
 		assert.Equal(t, "text/plain; charset=utf-8", brisk.Text(http.StatusOK, "").Header().Get("Content-Type"))
 	}

@@ -150,7 +150,7 @@ func TestHeadersAcrossPlainAndCallNextLayers(t *testing.T) {
 		app.Middleware(nextAdd("X-L", "cn"))
 		app.Use(plainAdd("X-L", "outer"))
 		app.Get("/", func() string { return "ok" })
-		res := do(t, serve(t, app), "GET", "/", "")
+		res := send(t, serve(t, app), request{Method: "GET", Path: "/", JSON: ""})
 		assert.Equal(t, []string{"outer", "cn"}, res.Header.Values("X-L"))
 	})
 	t.Run("app: inner Set replaces", func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestHeadersAcrossPlainAndCallNextLayers(t *testing.T) {
 		app.Middleware(nextSet("X-L", "cn"))
 		app.Use(plainAdd("X-L", "outer"))
 		app.Get("/", func() string { return "ok" })
-		res := do(t, serve(t, app), "GET", "/", "")
+		res := send(t, serve(t, app), request{Method: "GET", Path: "/", JSON: ""})
 		assert.Equal(t, []string{"cn"}, res.Header.Values("X-L"))
 	})
 	t.Run("nested groups", func(t *testing.T) {
@@ -168,7 +168,7 @@ func TestHeadersAcrossPlainAndCallNextLayers(t *testing.T) {
 		users := v1.Group("/users")
 		users.Middleware(nextAdd("X-L", "users"))
 		users.Get("/", func() string { return "ok" })
-		res := do(t, serve(t, app), "GET", "/v1/users/", "")
+		res := send(t, serve(t, app), request{Method: "GET", Path: "/v1/users/", JSON: ""})
 		assert.Equal(t, []string{"v1", "users"}, res.Header.Values("X-L"))
 	})
 	t.Run("app plain, group call-next, app call-next", func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestHeadersAcrossPlainAndCallNextLayers(t *testing.T) {
 		g.Middleware(nextAdd("X-L", "g-cn"))
 		g.Use(plainAdd("X-L", "g-plain"))
 		g.Get("/x", func() string { return "ok" })
-		res := do(t, serve(t, app), "GET", "/g/x", "")
+		res := send(t, serve(t, app), request{Method: "GET", Path: "/g/x", JSON: ""})
 		assert.Equal(t, []string{"app-plain", "g-plain", "g-cn", "app-cn"}, res.Header.Values("X-L"))
 	})
 }
@@ -223,10 +223,10 @@ func TestSessionCookieSurvivesInnerCookies(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	assert.Equal(t, []string{"sid=s1", "csrf=c1"}, do(t, srv, "GET", "/typed", "").Header.Values("Set-Cookie"))
-	assert.Equal(t, []string{"sid=s1", "theme=dark", "csrf=c1"}, do(t, srv, "GET", "/response", "").Header.Values("Set-Cookie"))
-	assert.Equal(t, []string{"sid=s1", "err=1", "csrf=c1"}, do(t, srv, "GET", "/error", "").Header.Values("Set-Cookie"))
-	res := do(t, srv, "GET", "/response?deny", "")
+	assert.Equal(t, []string{"sid=s1", "csrf=c1"}, send(t, srv, request{Method: "GET", Path: "/typed", JSON: ""}).Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "theme=dark", "csrf=c1"}, send(t, srv, request{Method: "GET", Path: "/response", JSON: ""}).Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "err=1", "csrf=c1"}, send(t, srv, request{Method: "GET", Path: "/error", JSON: ""}).Header.Values("Set-Cookie"))
+	res := send(t, srv, request{Method: "GET", Path: "/response?deny", JSON: ""})
 	assert.Equal(t, http.StatusForbidden, res.Status)
 	assert.Equal(t, "denied", res.Body)
 	assert.Equal(t, []string{"sid=s1", "denied=1"}, res.Header.Values("Set-Cookie"))
@@ -245,8 +245,8 @@ func TestSessionCookieSurvivesInnerCookies(t *testing.T) {
 		return "", brisk.Error(http.StatusUnauthorized, nil).WithHeader("Set-Cookie", "err=1")
 	})
 	psrv := serve(t, plain)
-	assert.Equal(t, []string{"sid=s1", "theme=dark"}, do(t, psrv, "GET", "/response", "").Header.Values("Set-Cookie"))
-	assert.Equal(t, []string{"sid=s1", "err=1"}, do(t, psrv, "GET", "/error", "").Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "theme=dark"}, send(t, psrv, request{Method: "GET", Path: "/response", JSON: ""}).Header.Values("Set-Cookie"))
+	assert.Equal(t, []string{"sid=s1", "err=1"}, send(t, psrv, request{Method: "GET", Path: "/error", JSON: ""}).Header.Values("Set-Cookie"))
 }
 
 // timedConn is a provider's value with a cleanup, counted.
@@ -391,11 +391,11 @@ func TestRunOutlivingServeHTTP(t *testing.T) {
 	})
 	srv := serve(t, app)
 
-	assert.Equal(t, http.StatusAccepted, do(t, srv, "GET", "/g/items?mode=outlive&user=first&n=0", "").Status)
+	assert.Equal(t, http.StatusAccepted, send(t, srv, request{Method: "GET", Path: "/g/items?mode=outlive&user=first&n=0", JSON: ""}).Status)
 	// While the first run is blocked, other requests take pooled states.
 	for i := range 20 {
 		user := "u" + strconv.Itoa(i)
-		res := do(t, srv, "GET", "/g/items?n=0&user="+user, "")
+		res := send(t, srv, request{Method: "GET", Path: "/g/items?n=0&user=" + user, JSON: ""})
 		assert.Equal(t, fmt.Sprintf(`{"conn":"%s","user":"%s"}`, user, user), res.Body)
 		assert.Equal(t, user, within(t, cleanedUp, "a cleanup"))
 	}
@@ -405,9 +405,9 @@ func TestRunOutlivingServeHTTP(t *testing.T) {
 
 	lateDone = make(chan struct{}, 1)
 	before := ran.Load()
-	assert.Equal(t, http.StatusAccepted, do(t, srv, "GET", "/g/items?mode=late&user=late&n=0", "").Status)
+	assert.Equal(t, http.StatusAccepted, send(t, srv, request{Method: "GET", Path: "/g/items?mode=late&user=late&n=0", JSON: ""}).Status)
 	within(t, lateDone, "the late run")
 	assert.Equal(t, before, ran.Load(), "a run that starts after its request is over is refused")
-	res := do(t, srv, "GET", "/g/items?n=0&user=after", "")
+	res := send(t, srv, request{Method: "GET", Path: "/g/items?n=0&user=after", JSON: ""})
 	assert.Equal(t, `{"conn":"after","user":"after"}`, res.Body)
 }

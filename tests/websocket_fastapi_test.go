@@ -265,7 +265,7 @@ func TestWebSocketTutorial001(t *testing.T) {
 		}
 	})
 	srv := serve(t, app)
-	assert.Contains(t, do(t, srv, "GET", "/", "").Body, "<!DOCTYPE html>")
+	assert.Contains(t, send(t, srv, request{Method: "GET", Path: "/", JSON: ""}).Body, "<!DOCTYPE html>")
 	c := wsConnect(t, srv, "/ws")
 	for _, msg := range []string{"Message one", "Message two"} {
 		wsSendText(t, c, msg)

@@ -138,7 +138,7 @@ func TestWebSocketHandlerPanic(t *testing.T) {
 	ce := wsClosed(t, wsConnect(t, srv, "/p"))
 	assert.Equal(t, websocket.StatusInternalError, ce.Code)
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "kaboom") }, 5*time.Second, 5*time.Millisecond)
-	assert.Equal(t, `"yes"`, do(t, srv, "GET", "/alive", "").Body)
+	assert.Equal(t, `"yes"`, send(t, srv, request{Method: "GET", Path: "/alive", JSON: ""}).Body)
 }
 
 // The Origin check: same origin and no Origin pass; another origin gets
@@ -176,10 +176,10 @@ func TestWebSocketPlainRequestAndDocument(t *testing.T) {
 	app.WebSocket("/ws", func(ws *brisk.WebSocket) error { return nil })
 	app.Get("/items", func() []string { return nil })
 	srv := serve(t, app)
-	res := do(t, srv, "GET", "/ws", "")
+	res := send(t, srv, request{Method: "GET", Path: "/ws", JSON: ""})
 	assert.Equal(t, http.StatusUpgradeRequired, res.Status)
 	assert.Equal(t, "websocket", res.Header.Get("Upgrade"))
-	paths := do(t, srv, "GET", "/openapi.json", "").JSON(t).(map[string]any)["paths"].(map[string]any)
+	paths := send(t, srv, request{Method: "GET", Path: "/openapi.json", JSON: ""}).JSON(t).(map[string]any)["paths"].(map[string]any)
 	assert.Contains(t, paths, "/items")
 	assert.NotContains(t, paths, "/ws")
 }
