@@ -1,3 +1,6 @@
+// The workers' FIFO of task lists: a ring buffer that grows by doubling
+// and is trimmed back when it has drained.
+
 package background
 
 // minQueue is the buffer a queue starts with.
