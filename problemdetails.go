@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+
+	"github.com/briskgo/brisk/internal/problem"
 )
 
 // Problem is an RFC 9457 problem details object, the body ProblemDetails
@@ -48,7 +50,7 @@ func ProblemDetails(r *http.Request, err error) *Response {
 	var ve *ValidationError
 	if errors.As(err, &ve) {
 		return problemResponse(r, http.StatusUnprocessableEntity, nil, Problem{
-			Detail: validationSummary(len(ve.Errors)),
+			Detail: validationSummary(invalidCount(ve.Errors)),
 			Errors: ve.Errors,
 		})
 	}
@@ -65,6 +67,17 @@ func ProblemDetails(r *http.Request, err error) *Response {
 		p.Data = he.Detail
 	}
 	return problemResponse(r, he.Status, he.Headers, p)
+}
+
+// invalidCount counts a 422's failing inputs, those a cut list left out
+// (counted in its closing too_many_errors item) included.
+func invalidCount(items []ErrorDetail) int {
+	n := len(items)
+	if n == 0 || items[n-1].Type != problem.TooManyType {
+		return n
+	}
+	omitted, _ := items[n-1].Ctx["omitted"].(int)
+	return n - 1 + omitted
 }
 
 func validationSummary(n int) string {
