@@ -6,7 +6,7 @@
 // Go: nothing to install); PostgreSQL (pgx v5) takes over when the app
 // outgrows one machine. Only the line that opens the queue differs:
 //
-//	q, err := durable.OpenSQLite("tasks.db", durable.Config{Workers: workers})
+//	q, err := durable.OpenSQLite(ctx, "tasks.db", durable.Config{Workers: workers})
 //	q, err := durable.OpenPostgres(ctx, "postgres://…", durable.Config{Workers: workers})
 //
 // Tasks are River jobs: an args type with a Kind, worked by a River worker

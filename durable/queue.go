@@ -196,7 +196,7 @@ func (q *Queue) Start(ctx context.Context) error {
 		return errors.New("durable: Start called twice")
 	}
 	q.started = true
-	logger := slog.New(q.log)
+	logger := q.logger()
 	if q.cfg.Workers == nil {
 		logger.Info("durable: queue open (insert only)", "driver", q.driver)
 		return nil
