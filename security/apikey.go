@@ -3,6 +3,7 @@
 package security
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,7 +47,7 @@ func (s APIKeyHeader[T]) Provider() any {
 // SecurityScheme describes the scheme: {"type":"apiKey","in":"header","name":Name}.
 func (s APIKeyHeader[T]) SecurityScheme() brisk.SecurityScheme {
 	checkName("APIKeyHeader", "Name", s.Name, true)
-	return apiKeyScheme(orDefault(s.SchemeName, "APIKeyHeader"), "header", s.Name, s.Description)
+	return apiKeyScheme(cmp.Or(s.SchemeName, "APIKeyHeader"), "header", s.Name, s.Description)
 }
 
 // APIKeyCookie reads an API key from the cookie Name (its last value, as
@@ -78,7 +79,7 @@ func (s APIKeyCookie[T]) Provider() any {
 // SecurityScheme describes the scheme: {"type":"apiKey","in":"cookie","name":Name}.
 func (s APIKeyCookie[T]) SecurityScheme() brisk.SecurityScheme {
 	checkName("APIKeyCookie", "Name", s.Name, true)
-	return apiKeyScheme(orDefault(s.SchemeName, "APIKeyCookie"), "cookie", s.Name, s.Description)
+	return apiKeyScheme(cmp.Or(s.SchemeName, "APIKeyCookie"), "cookie", s.Name, s.Description)
 }
 
 // APIKeyQuery reads an API key from the query parameter Name (its last
@@ -106,7 +107,7 @@ func (s APIKeyQuery[T]) Provider() any {
 // SecurityScheme describes the scheme: {"type":"apiKey","in":"query","name":Name}.
 func (s APIKeyQuery[T]) SecurityScheme() brisk.SecurityScheme {
 	checkName("APIKeyQuery", "Name", s.Name, true)
-	return apiKeyScheme(orDefault(s.SchemeName, "APIKeyQuery"), "query", s.Name, s.Description)
+	return apiKeyScheme(cmp.Or(s.SchemeName, "APIKeyQuery"), "query", s.Name, s.Description)
 }
 
 func apiKeyScheme(name, in, param, description string) brisk.SecurityScheme {

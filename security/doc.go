@@ -1,6 +1,7 @@
 // Package security holds FastAPI's security schemes for Brisk: HTTPBearer,
-// HTTPBasic, APIKeyHeader, APIKeyCookie, APIKeyQuery and
-// OAuth2PasswordBearer, the login form OAuth2PasswordRequestForm, and
+// HTTPBasic, APIKeyHeader, APIKeyCookie, APIKeyQuery, OAuth2PasswordBearer
+// and OAuth2AuthorizationCodeBearer, the login forms
+// OAuth2PasswordRequestForm and OAuth2PasswordRequestFormStrict, and
 // SecurityScopes.
 //
 // A scheme is a provider: give it to App.Provide, Router.Provide or

@@ -3,7 +3,9 @@
 package security
 
 import (
+	"cmp"
 	"net/http"
+	"strings"
 
 	"github.com/briskgo/brisk"
 )
@@ -48,7 +50,7 @@ func (s HTTPBearer[T]) credential(r *http.Request) (T, error) {
 func (s HTTPBearer[T]) SecurityScheme() brisk.SecurityScheme {
 	checkName("HTTPBearer", "BearerFormat", s.BearerFormat, false)
 	return brisk.SecurityScheme{
-		Name: orDefault(s.SchemeName, "HTTPBearer"), Type: "http", Scheme: "bearer",
+		Name: cmp.Or(s.SchemeName, "HTTPBearer"), Type: "http", Scheme: "bearer",
 		BearerFormat: s.BearerFormat, Description: s.Description,
 	}
 }
@@ -118,7 +120,7 @@ func (s HTTPBasic[T]) challenge() string {
 // SecurityScheme describes the scheme: {"type":"http","scheme":"basic"}.
 func (s HTTPBasic[T]) SecurityScheme() brisk.SecurityScheme {
 	checkName("HTTPBasic", "Realm", s.Realm, false)
-	return brisk.SecurityScheme{Name: orDefault(s.SchemeName, "HTTPBasic"), Type: "http", Scheme: "basic", Description: s.Description}
+	return brisk.SecurityScheme{Name: cmp.Or(s.SchemeName, "HTTPBasic"), Type: "http", Scheme: "basic", Description: s.Description}
 }
 
 // decodeBasic decodes Basic credentials as FastAPI does: Python's lenient
@@ -134,12 +136,8 @@ func decodeBasic(param string) (user, pass string, ok bool) {
 			return "", "", false
 		}
 	}
-	for i, c := range data {
-		if c == ':' {
-			return string(data[:i]), string(data[i+1:]), true
-		}
-	}
-	return "", "", false
+	user, pass, ok = strings.Cut(string(data), ":")
+	return user, pass, ok
 }
 
 // pythonBase64 is Python's base64.b64decode(s) (binascii.a2b_base64 in its
@@ -199,11 +197,4 @@ func base64Value(c byte) (byte, bool) {
 		return 63, true
 	}
 	return 0, false
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

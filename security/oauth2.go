@@ -4,6 +4,7 @@
 package security
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/briskgo/brisk"
@@ -68,7 +69,7 @@ func (s OAuth2PasswordBearer[T]) SecurityScheme() brisk.SecurityScheme {
 		panic("security: OAuth2PasswordBearer: TokenURL is required")
 	}
 	return brisk.SecurityScheme{
-		Name: orDefault(s.SchemeName, "OAuth2PasswordBearer"), Type: "oauth2", Description: s.Description,
+		Name: cmp.Or(s.SchemeName, "OAuth2PasswordBearer"), Type: "oauth2", Description: s.Description,
 		Flows: &brisk.OAuthFlows{Password: &brisk.OAuthFlow{TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}},
 	}
 }
@@ -105,7 +106,7 @@ func (s OAuth2AuthorizationCodeBearer[T]) SecurityScheme() brisk.SecurityScheme 
 		panic("security: OAuth2AuthorizationCodeBearer: AuthorizationURL and TokenURL are required")
 	}
 	return brisk.SecurityScheme{
-		Name: orDefault(s.SchemeName, "OAuth2AuthorizationCodeBearer"), Type: "oauth2", Description: s.Description,
+		Name: cmp.Or(s.SchemeName, "OAuth2AuthorizationCodeBearer"), Type: "oauth2", Description: s.Description,
 		Flows: &brisk.OAuthFlows{AuthorizationCode: &brisk.OAuthFlow{
 			AuthorizationURL: s.AuthorizationURL, TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes,
 		}},
