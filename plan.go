@@ -58,7 +58,7 @@ func (p *routePlan) serve(st *reqState, w http.ResponseWriter, r *http.Request) 
 			clear(args)
 			v, err := c.direct(st, r)
 			if err != nil {
-				st.app.writeError(st, p.router, w, r, err)
+				p.answerError(st, w, r, err)
 				return
 			}
 			st.slots[c.slot] = v
