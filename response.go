@@ -38,7 +38,8 @@ type Response struct {
 	lengthSlot []string
 
 	// send writes a body that is not held (File, Content, Stream: file.go),
-	// once the headers are set; r is nil when no request is at hand.
+	// once the headers are set; r is a bare GET when no request is at hand
+	// (a layer's own response: see writeTo).
 	send func(w http.ResponseWriter, r *http.Request) error
 }
 
