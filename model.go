@@ -137,7 +137,11 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 			var failed *problem.Overlaps // the errors since first, once there is a failure
 			var listed []int             // rule errors kept, by field (the body's last)
 			for _, f := range v.Check(pv.Interface()) {
-				field, loc := modelLoc(fields, f, body != nil)
+				k, loc := modelLoc(fields, f, body != nil)
+				var field *modelField
+				if k < len(fields) {
+					field = &fields[k]
+				}
 				if field == nil && bodyFailed {
 					// The body's own errors are reported; its zero value's
 					// are not errors of the request.
@@ -155,12 +159,6 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 				// 422 lists no more); the rest are counted.
 				if listed == nil {
 					listed = make([]int, len(fields)+1)
-				}
-				k := len(fields)
-				for i := range fields {
-					if &fields[i] == field {
-						k = i
-					}
 				}
 				if listed[k] == problem.MaxItems {
 					rs.omitted++
@@ -195,24 +193,25 @@ func (c *compiler) modelBinder(t reflect.Type, where func() string) binder {
 	}
 }
 
-// modelLoc maps a validation failure in a request model to its field and
-// loc: the field's source and its name on the wire (a header's with hyphens
-// for underscores), then the rest of the path.
-func modelLoc(fields []modelField, f validation.Failure, hasBody bool) (*modelField, []any) {
+// modelLoc maps a validation failure in a request model to its field's
+// index (len(fields) when it is no tagged field: the body or the model
+// itself) and loc: the field's source and its name on the wire (a header's
+// with hyphens for underscores), then the rest of the path.
+func modelLoc(fields []modelField, f validation.Failure, hasBody bool) (int, []any) {
 	path := f.Path
 	if len(path) == 0 {
-		return nil, []any{"body"}
+		return len(fields), []any{"body"}
 	}
 	for i := range fields {
 		if fields[i].goName == f.TopField {
-			return &fields[i], append([]any{fields[i].locSource(), fields[i].name}, path[1:]...)
+			return i, append([]any{fields[i].locSource(), fields[i].name}, path[1:]...)
 		}
 	}
 	if hasBody {
 		// The body field's own name is not on the wire.
-		return nil, append([]any{"body"}, path[1:]...)
+		return len(fields), append([]any{"body"}, path[1:]...)
 	}
-	return nil, append([]any{"query"}, path...)
+	return len(fields), append([]any{"query"}, path...)
 }
 
 // sources are the tags a request-model field takes its value from, in the
