@@ -144,7 +144,7 @@ func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 		st.bodyNotJSON = true
 	}
 	limit := st.bodyLimit
-	if limit > 0 && r.ContentLength > limit {
+	if st.declaresTooLong(r) {
 		st.bodyState = Error(http.StatusRequestEntityTooLarge, nil)
 		st.abort = st.bodyState
 		return nil, false
@@ -171,6 +171,12 @@ func (st *reqState) readBody(r *http.Request) ([]byte, bool) {
 		return nil, false
 	}
 	return st.body.Bytes(), true
+}
+
+// declaresTooLong reports whether r's Content-Length is past the route's
+// body limit: such a body is answered 413 without reading any of it.
+func (st *reqState) declaresTooLong(r *http.Request) bool {
+	return st.bodyLimit > 0 && r.ContentLength > st.bodyLimit
 }
 
 // isJSONContentType accepts application/json and application/*+json.

@@ -41,11 +41,11 @@ func bindReader(st *reqState, w http.ResponseWriter, r *http.Request, out *refle
 	var body io.Reader = http.NoBody
 	if r.Body != nil {
 		body = r.Body
+		if st.declaresTooLong(r) {
+			st.abort = Error(http.StatusRequestEntityTooLarge, nil)
+			return false
+		}
 		if st.bodyLimit > 0 {
-			if r.ContentLength > st.bodyLimit {
-				st.abort = Error(http.StatusRequestEntityTooLarge, nil)
-				return false
-			}
 			body = http.MaxBytesReader(w, r.Body, st.bodyLimit)
 		}
 	}

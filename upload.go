@@ -187,14 +187,13 @@ func (st *reqState) parseMultipart(r *http.Request, boundary string) *HTTPError 
 		return Error(http.StatusBadRequest, msgMissingBoundary)
 	}
 	lim := st.app.cfg.Forms
-	limit := st.bodyLimit
-	if limit > 0 && r.ContentLength > limit {
+	if st.declaresTooLong(r) {
 		return Error(http.StatusRequestEntityTooLarge, nil)
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
-	cnt := &bodyCounter{r: r.Body, limit: limit, maxHead: lim.MaxPartHeaderBytes + 4<<10}
+	cnt := &bodyCounter{r: r.Body, limit: st.bodyLimit, maxHead: lim.MaxPartHeaderBytes + 4<<10}
 	mr := multipart.NewReader(cnt, boundary)
 	fs := &st.form
 	memory := lim.MemoryBytes
