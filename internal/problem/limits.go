@@ -85,7 +85,7 @@ func Cap(items []Item, omitted, reqSize int, size func(Item) int) []Item {
 	return append(items[:n], TooMany(n, omitted))
 }
 
-// ClipInput cuts it's input to MaxInputBytes (see MaxInputBytes), marking
+// ClipInput cuts it.Input to MaxInputBytes (see MaxInputBytes), marking
 // it in ctx. It costs at most about MaxInputBytes of work for an input
 // decoded from JSON, whatever its size.
 func ClipInput(it *Item) {
