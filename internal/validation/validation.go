@@ -293,10 +293,7 @@ func (v *Validator) walk(rv reflect.Value, prefix []any, out *collector) {
 // allocation, not one per field), unless it needs to be addressable (see
 // byValue); a non-addressable rv is given as it is.
 func structArg(rv reflect.Value) any {
-	if !rv.CanAddr() {
-		return rv.Interface()
-	}
-	if byValue(rv.Type()) {
+	if !rv.CanAddr() || byValue(rv.Type()) {
 		return rv.Interface()
 	}
 	return rv.Addr().Interface()
