@@ -447,16 +447,14 @@ func (g *generator) operation(op Operation, id string, vars []pathVar) (*opObjec
 	if err := applyExamples(o, op.Examples); err != nil {
 		return nil, err
 	}
-	if _, declared := o.Responses["422"]; op.CanFail422 && !declared && op.ValidationResponse == nil && op.ProblemDetails {
-		o.Responses["422"] = &responseObject{Description: "Validation Error", Content: g.problemContent()}
-	}
 	if _, declared := o.Responses["422"]; op.CanFail422 && !declared && op.ValidationResponse == nil {
-		o.Responses["422"] = &responseObject{
-			Description: "Validation Error",
-			Content: map[string]mediaObject{"application/json": {
-				Schema: &Schema{Ref: refPrefix + httpValidationErrorName},
-			}},
+		content := map[string]mediaObject{"application/json": {
+			Schema: &Schema{Ref: refPrefix + httpValidationErrorName},
+		}}
+		if op.ProblemDetails {
+			content = g.problemContent()
 		}
+		o.Responses["422"] = &responseObject{Description: "Validation Error", Content: content}
 	}
 	return o, nil
 }

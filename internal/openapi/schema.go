@@ -82,7 +82,7 @@ const (
 	validationErrorName     = "ValidationError"
 	httpErrorName           = "HTTPError"
 	// problemName is brisk.Problem's component, reserved only in a
-	// document that uses it (see generator.problemName).
+	// document that uses it (see generator.problem).
 	problemName = "ProblemDetails"
 )
 
