@@ -159,18 +159,10 @@ const maxKeptSpill = 8 * inlineTasks
 func (l *list) reopen() {
 	l.mu.Lock()
 	l.gen.Add(1)
-	l.first = task{}
-	clear(l.inline[:max(min(l.n, inlineTasks)-1, 0)])
-	clear(l.more)
+	l.empty()
 	if cap(l.more) > maxKeptSpill {
 		l.more = nil
-	} else {
-		l.more = l.more[:0]
 	}
-	l.n = 0
-	l.count.Store(0)
-	clear(l.vals[:l.nvals])
-	l.nvals = 0
 	l.closed = false
 	l.method, l.path = "", ""
 	l.mu.Unlock()
@@ -281,15 +273,19 @@ func (t *Tasks) Discard() {
 	if l.closed || l.gen.Load() != t.gen {
 		return
 	}
-	// Clear rather than reslice alone, so that dropped closures and
-	// arguments can be collected while the request goes on.
+	l.empty()
+}
+
+// empty drops the list's tasks, clearing rather than reslicing alone, so
+// that their closures and arguments can be collected. Called under l.mu.
+func (l *list) empty() {
 	l.first = task{}
-	clear(l.inline[:])
+	clear(l.inline[:max(min(l.n, inlineTasks)-1, 0)])
 	clear(l.more)
 	l.more = l.more[:0]
 	l.n = 0
 	l.count.Store(0)
-	clear(l.vals[:])
+	clear(l.vals[:l.nvals])
 	l.nvals = 0
 }
 
