@@ -6,6 +6,7 @@ package durable
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 
 	"github.com/riverqueue/river"
@@ -14,11 +15,12 @@ import (
 
 // logSwitch is a slog.Handler forwarding to a handler that can be set once
 // the queue is attached to an App (River keeps the logger it was built with).
+// A derived switch (WithAttrs, WithGroup) replays its steps, in order, on
+// the root's current handler.
 type logSwitch struct {
-	h     atomic.Pointer[slog.Handler]
-	attrs []slog.Attr
-	group string
-	root  *logSwitch
+	h    atomic.Pointer[slog.Handler] // the root's only
+	root *logSwitch
+	wrap []func(slog.Handler) slog.Handler
 }
 
 func newLogSwitch(l *slog.Logger) *logSwitch {
@@ -38,13 +40,14 @@ func (s *logSwitch) set(l *slog.Logger) {
 
 func (s *logSwitch) handler() slog.Handler {
 	h := *s.root.h.Load()
-	if s.group != "" {
-		h = h.WithGroup(s.group)
-	}
-	if len(s.attrs) > 0 {
-		h = h.WithAttrs(s.attrs)
+	for _, w := range s.wrap {
+		h = w(h)
 	}
 	return h
+}
+
+func (s *logSwitch) derive(w func(slog.Handler) slog.Handler) *logSwitch {
+	return &logSwitch{root: s.root, wrap: append(slices.Clip(s.wrap), w)}
 }
 
 func (s *logSwitch) Enabled(ctx context.Context, l slog.Level) bool {
@@ -56,15 +59,17 @@ func (s *logSwitch) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (s *logSwitch) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &logSwitch{root: s.root, group: s.group, attrs: append(append([]slog.Attr(nil), s.attrs...), attrs...)}
+	if len(attrs) == 0 {
+		return s
+	}
+	return s.derive(func(h slog.Handler) slog.Handler { return h.WithAttrs(attrs) })
 }
 
 func (s *logSwitch) WithGroup(name string) slog.Handler {
-	g := name
-	if s.group != "" {
-		g = s.group + "." + name
+	if name == "" {
+		return s
 	}
-	return &logSwitch{root: s.root, group: g, attrs: s.attrs}
+	return s.derive(func(h slog.Handler) slog.Handler { return h.WithGroup(name) })
 }
 
 func (q *Queue) logger() *slog.Logger { return slog.New(q.log) }
