@@ -62,7 +62,7 @@ func (c *compiler) checkResults(t reflect.Type, name string, ro role) resultShap
 			shape.stream = s
 			return shape
 		}
-		if k := shape.valueType.Kind(); k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer || k == reflect.Complex64 || k == reflect.Complex128 {
+		if notJSON(shape.valueType) {
 			panic(fmt.Sprintf("brisk: %s %s: handler %s returns %s, which cannot be written as JSON", c.method, c.pattern, name, shape.valueType))
 		}
 	}
@@ -94,4 +94,13 @@ func errorOf(out []reflect.Value, shape resultShape) error {
 		return nil
 	}
 	return ev.Interface().(error)
+}
+
+// notJSON reports whether values of t cannot be written as JSON at all.
+func notJSON(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
+		return true
+	}
+	return false
 }

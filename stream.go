@@ -87,7 +87,7 @@ func (c *compiler) checkStream(opts *routeOptions, h *callPlan) {
 		}
 		return
 	}
-	if k := s.item.Kind(); k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer || k == reflect.Complex64 || k == reflect.Complex128 {
+	if notJSON(s.item) {
 		panic(fmt.Sprintf("brisk: %s %s: handler %s streams %s items, which cannot be written as JSON", c.method, c.pattern, h.name, s.item))
 	}
 	if !httpstatus.BodyAllowed(c.plan.status) || httpstatus.Informational(c.plan.status) {
@@ -127,7 +127,6 @@ var (
 // from its own goroutine, so every write, and the state it reads, is under
 // mu.
 type streamWriter struct {
-	app  *App
 	st   *reqState
 	plan *streamPlan
 	w    http.ResponseWriter
@@ -152,7 +151,7 @@ type streamWriter struct {
 // incomplete response; Server-Sent Events end with an "error" event.
 func (a *App) serveStream(st *reqState, p *routePlan, w http.ResponseWriter, r *http.Request, v reflect.Value) {
 	sp := p.stream
-	sw := &streamWriter{app: a, st: st, plan: sp, w: w, r: r, rc: http.NewResponseController(w)}
+	sw := &streamWriter{st: st, plan: sp, w: w, r: r, rc: http.NewResponseController(w)}
 	if v.IsNil() || r.Method == http.MethodHead {
 		// A nil iterator is an empty stream; HEAD gets the headers only.
 		sw.mu.Lock()
@@ -167,7 +166,7 @@ func (a *App) serveStream(st *reqState, p *routePlan, w http.ResponseWriter, r *
 		sw.timer = time.AfterFunc(sp.keepAlive, func() { sw.ping(p.status) })
 		sw.mu.Unlock()
 	}
-	defer sw.end()
+	defer sw.finish() // also when the iterator panics: the timer must not write after the request
 	yield := reflect.MakeFunc(sp.shape.yield, func(args []reflect.Value) []reflect.Value {
 		if sw.stopped {
 			sw.err = errStreamStopped
@@ -351,16 +350,12 @@ func (sw *streamWriter) finish() bool {
 	return sw.gone || (sw.err == nil && sw.r.Context().Err() != nil)
 }
 
-// end is finish for a panic out of the iterator: the timer must not write
-// once the request is over.
-func (sw *streamWriter) end() { sw.finish() }
-
 // fail ends a started stream that hit an error: logged; Server-Sent Events
 // get a last "error" event, JSON Lines are cut off (the client sees an
 // incomplete response rather than a complete one that is not).
 func (sw *streamWriter) fail() {
 	r := sw.r
-	sw.app.cfg.Logger.ErrorContext(r.Context(), "brisk: stream ended by an error", slog.String("method", r.Method),
+	sw.st.app.cfg.Logger.ErrorContext(r.Context(), "brisk: stream ended by an error", slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.Any("error", sw.err))
 	sw.st.discardTasks()
 	if !sw.plan.events {

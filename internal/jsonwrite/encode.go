@@ -40,13 +40,7 @@ type Encoder struct {
 }
 
 // Encode returns v as JSON. The bytes are valid until the next call.
-func (enc *Encoder) Encode(v any) ([]byte, error) {
-	enc.e.buf = enc.e.buf[:0]
-	if err := enc.e.marshal(v); err != nil {
-		return nil, err
-	}
-	return enc.e.buf, nil
-}
+func (enc *Encoder) Encode(v any) ([]byte, error) { return enc.EncodeValue(reflect.ValueOf(v)) }
 
 // EncodeValue is Encode for a reflect.Value: a value a caller holds as one
 // (an iterator's item) is written without boxing it in an interface.
