@@ -19,11 +19,10 @@ import (
 
 // streamShape is a handler result that is an iterator.
 type streamShape struct {
-	fn      reflect.Type // the iterator's func type
-	yield   reflect.Type // its yield's
+	yield   reflect.Type // the iterator's yield func type
 	item    reflect.Type
 	withErr bool // iter.Seq2[T, error]: an error ends the stream
-	// events: how items become events (SSE routes): every item is a
+	// itemEvents: how items become events (SSE routes): every item is a
 	// ServerSentEvent, none is, or each is checked (interface items).
 	itemEvents eventKind
 }
@@ -56,7 +55,7 @@ func streamOf(t reflect.Type) (s *streamShape, bad bool) {
 	if y.Kind() != reflect.Func || y.NumOut() != 1 || y.Out(0) != boolType || y.IsVariadic() {
 		return nil, false
 	}
-	s = &streamShape{fn: t, yield: y, item: y.In(0)}
+	s = &streamShape{yield: y, item: y.In(0)}
 	switch y.NumIn() {
 	case 1:
 	case 2:
@@ -159,7 +158,7 @@ func (a *App) serveStream(st *reqState, p *routePlan, w http.ResponseWriter, r *
 		sw.mu.Unlock()
 		return
 	}
-	if sp.events && sp.keepAlive > 0 {
+	if sp.keepAlive > 0 { // set on EventStream routes only
 		// Under mu: the timer may fire before AfterFunc returns.
 		sw.mu.Lock()
 		sw.last = time.Now()
