@@ -88,13 +88,12 @@ func Stream(status int, contentType string, src io.Reader) *Response {
 			defer c.Close()
 		}
 		w.Header().Del("Content-Length")
-		if r.Method == http.MethodHead {
-			w.WriteHeader(resp.StatusCode())
-			return nil
-		}
 		// The headers go out at once, as Starlette's StreamingResponse
 		// sends them: the client knows the response has started.
 		w.WriteHeader(resp.StatusCode())
+		if r.Method == http.MethodHead {
+			return nil
+		}
 		rc := http.NewResponseController(w)
 		if rc.Flush() != nil {
 			return nil

@@ -249,11 +249,17 @@ var webSocketType = reflect.TypeFor[*WebSocket]()
 // bindWebSocket gives the handler the request's connection, accepted
 // before the handler is called (see wsPlan.serve).
 func bindWebSocket(st *reqState, _ http.ResponseWriter, _ *http.Request, out *reflect.Value) bool {
+	*out = reflect.ValueOf(st.webSocket())
+	return true
+}
+
+// webSocket is the request's *WebSocket, made by whichever of binding and
+// accepting comes first.
+func (st *reqState) webSocket() *WebSocket {
 	if st.ws == nil {
 		st.ws = &WebSocket{}
 	}
-	*out = reflect.ValueOf(st.ws)
-	return true
+	return st.ws
 }
 
 // wsPlan is how a WebSocket route accepts its connections.
@@ -359,11 +365,7 @@ func (wp *wsPlan) open(st *reqState, w http.ResponseWriter, r *http.Request) (*W
 	if wp.cfg.ReadLimit != 0 {
 		conn.SetReadLimit(wp.cfg.ReadLimit)
 	}
-	ws := st.ws
-	if ws == nil {
-		ws = &WebSocket{}
-		st.ws = ws
-	}
+	ws := st.webSocket()
 	ws.conn = conn
 	ws.ctx, ws.cancel = context.WithCancel(r.Context())
 	return ws, true
