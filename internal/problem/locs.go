@@ -95,12 +95,11 @@ func (s *LocSet) add(loc []any, h uint64) bool {
 	if s.m == nil {
 		s.m = make(map[uint64][]any)
 	}
-	old, ok := s.m[h]
-	if !ok {
+	if _, ok := s.m[h]; !ok {
 		s.m[h] = loc
 		return true
 	}
-	if slices.Equal(old, loc) || slices.ContainsFunc(s.more, func(m []any) bool { return slices.Equal(m, loc) }) {
+	if s.has(loc, h) {
 		return false
 	}
 	s.more = append(s.more, loc)
