@@ -144,27 +144,32 @@ func parseInt(s string) (mag uint64, neg, big, ok bool) {
 }
 
 func decodeFloat64(s string, p unsafe.Pointer) *Error {
-	f, ok := parseFloat(s, 64)
-	if !ok {
-		return floatParsing()
+	f, err := finiteFloat(s, 64)
+	if err == nil {
+		*(*float64)(p) = f
 	}
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return notFinite()
-	}
-	*(*float64)(p) = f
-	return nil
+	return err
 }
 
 func decodeFloat32(s string, p unsafe.Pointer) *Error {
-	f, ok := parseFloat(s, 32)
+	f, err := finiteFloat(s, 32)
+	if err == nil {
+		*(*float32)(p) = float32(f)
+	}
+	return err
+}
+
+// finiteFloat is parseFloat for a float of bits bits, with its 422 error:
+// float_parsing, or finite_number (see notFinite).
+func finiteFloat(s string, bits int) (float64, *Error) {
+	f, ok := parseFloat(s, bits)
 	if !ok {
-		return floatParsing()
+		return 0, floatParsing()
 	}
 	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return notFinite()
+		return 0, notFinite()
 	}
-	*(*float32)(p) = float32(f)
-	return nil
+	return f, nil
 }
 
 // parseFloat reads a float as pydantic does from a string (Rust's f64
