@@ -24,6 +24,10 @@ import (
 // runs after the handler returns, when part of that response may already
 // have been sent: use a typed result when the order matters.
 //
+// A provider returning a value type whose Commit method has a pointer
+// receiver (so the value is no Committer) panics at Provide: return the
+// pointer.
+//
 // Package github.com/briskgo/brisk/durable builds durable background tasks
 // on it.
 type Committer interface {

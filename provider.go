@@ -56,6 +56,10 @@ func newProvider(fn any) *provider {
 		panic(fmt.Sprintf("brisk: Provide: provider %s returns %s, a built-in type: it would replace every parameter of that type "+
 			"(path parameters, bodies) in the routes it reaches; declare a named type (type Token %s) and return that", name, out, out))
 	}
+	if out := t.Out(0); out.Kind() != reflect.Interface && !out.Implements(committerType) && reflect.PointerTo(out).Implements(committerType) {
+		panic(fmt.Sprintf("brisk: Provide: provider %s returns %s, whose Commit method has a pointer receiver: %s is no Committer, "+
+			"so it would never be committed; return *%s", name, out, out, out))
+	}
 	shape.valueType = t.Out(0)
 	return &provider{fn: v, typ: t.Out(0), name: name, results: shape, sec: sec}
 }
