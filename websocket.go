@@ -96,7 +96,11 @@ func WebSocketOptions(cfg WebSocketConfig) RouteOption {
 			panic(fmt.Sprintf("brisk: WebSocketOptions: origin pattern %q: %v", p, err))
 		}
 	}
+	// Lowered once here: the match is case insensitive (see checkOrigin).
 	cfg.OriginPatterns = slices.Clone(cfg.OriginPatterns)
+	for i, p := range cfg.OriginPatterns {
+		cfg.OriginPatterns[i] = strings.ToLower(p)
+	}
 	cfg.Subprotocols = slices.Clone(cfg.Subprotocols)
 	return func(o *routeOptions) { o.webSocketConfig = &cfg }
 }
@@ -201,11 +205,14 @@ func (ws *WebSocket) WriteJSON(v any) error {
 	return ws.failed(ws.conn.Write(ws.ctx, websocket.MessageText, b))
 }
 
+// errWSClosed is Close's answer when the connection was closed already.
+var errWSClosed = errors.New("brisk: WebSocket already closed")
+
 // Close closes the connection with code and reason (cut to 123 bytes) and
 // waits, briefly, for the client's close frame. Once the handler returns the
 // connection is closed anyway (1000, or 1011 for an error).
 func (ws *WebSocket) Close(code int, reason string) error {
-	err := errors.New("brisk: WebSocket already closed")
+	err := errWSClosed
 	ws.closed.Do(func() {
 		err = ws.conn.Close(websocket.StatusCode(code), closeReason(reason))
 		ws.cancel()
@@ -331,12 +338,13 @@ func checkOrigin(r *http.Request, patterns []string) error {
 	if strings.EqualFold(r.Host, u.Host) {
 		return nil
 	}
-	for _, p := range patterns {
-		target := u.Host
+	host := strings.ToLower(u.Host)
+	for _, p := range patterns { // lowered by WebSocketOptions
+		target := host
 		if strings.Contains(p, "://") {
-			target = u.Scheme + "://" + u.Host
+			target = strings.ToLower(u.Scheme) + "://" + host
 		}
-		if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(target)); ok {
+		if ok, _ := path.Match(p, target); ok {
 			return nil
 		}
 	}
