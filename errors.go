@@ -17,8 +17,9 @@ import (
 )
 
 // HTTPError is an error that becomes an HTTP response: its status and the
-// JSON body {"detail": Detail}, with Headers added. Return it (or an error
-// wrapping it) from a handler, a provider or a dependency.
+// JSON body {"detail": Detail}, with Headers (see WithHeader for how they
+// meet headers outer layers set). Return it (or an error wrapping it) from
+// a handler, a provider or a dependency.
 type HTTPError struct {
 	Status  int
 	Detail  any
